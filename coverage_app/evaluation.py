@@ -1,0 +1,44 @@
+"""Judging a case against the policy version in effect on its date of service."""
+
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from coverage_app.lib import rules
+from coverage_app.models import PolicyVersion
+from coverage_app.selectors import NoVersionInEffect, policy_version_in_effect
+
+
+@dataclass(frozen=True)
+class VersionedDetermination:
+    version: PolicyVersion
+    determination: rules.Determination
+
+
+def determine(case: rules.Case) -> VersionedDetermination:
+    """Run the rules engine with the wording of the version in effect on the date of service.
+
+    Raises rules.InvalidCase naming the field, including a date no version covers.
+    """
+    on = case.date_of_service or timezone.localdate()
+    try:
+        version = policy_version_in_effect(on)
+    except NoVersionInEffect as e:
+        raise rules.InvalidCase("date_of_service", str(e)) from None
+    wording = {c.code: c.wording() for c in version.criteria.all()}
+    return VersionedDetermination(version=version, determination=rules.evaluate(case, wording))
+
+
+def as_json(result: VersionedDetermination) -> dict:
+    """The determination in the shape of the `determine` contract (RULES.md)."""
+    d = result.determination
+    return {
+        "outcome": d.outcome.value,
+        "service": d.service.value,
+        "policy": {
+            "number": result.version.policy.number,
+            "effective_date": result.version.effective_date.isoformat(),
+        },
+        "criteria": [{"id": c.id, "met": c.met, "text": c.text} for c in d.criteria],
+        "reasons": d.reasons,
+    }

@@ -1,0 +1,439 @@
+"""The rules of Medical Coverage Policy 0261 (DLI and HPC boost), as a pure function.
+
+No Django here: a Case goes in, a Determination with a criterion-by-criterion trace comes out.
+The questionnaire, the letters and `manage.py determine` all call `evaluate`.
+
+The wording of each criterion belongs to a policy version (it lives in the database and can be
+revised), so the caller passes it in; the logic of which criterion holds lives only here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+
+class Service(StrEnum):
+    DLI = "dli"
+    HPC_BOOST = "hpc_boost"
+
+
+class TransplantType(StrEnum):
+    ALLOGENEIC = "allogeneic"
+    AUTOLOGOUS = "autologous"
+    NONE = "none"
+
+
+class Indication(StrEnum):
+    RELAPSED = "relapsed"
+    PERSISTENT = "persistent"
+    REFRACTORY = "refractory"
+    HIGH_RISK_OF_RELAPSE = "high_risk_of_relapse"
+    PROMOTE_ENGRAFTMENT = "promote_engraftment"
+    ENHANCE_CHIMERISM = "enhance_chimerism"
+    OTHER = "other"
+
+
+class Outcome(StrEnum):
+    CRITERIA_MET = "criteria_met"
+    CRITERIA_NOT_MET = "criteria_not_met"
+
+
+CPT_CODES = {Service.DLI: "38242", Service.HPC_BOOST: "38243"}
+CPT_DESCRIPTIONS = {
+    "38242": "Allogeneic lymphocyte infusions",
+    "38243": "Hematopoietic progenitor cell (HPC); HPC boost",
+}
+SERVICE_NAMES = {
+    Service.DLI: "donor lymphocyte infusion (DLI)",
+    Service.HPC_BOOST: "hematopoietic progenitor cell (HPC) boost",
+}
+# How each indication reads in a sentence, for plain-language reasons.
+INDICATION_PHRASES = {
+    Indication.RELAPSED: "relapsed disease",
+    Indication.PERSISTENT: "persistent disease",
+    Indication.REFRACTORY: "refractory disease",
+    Indication.HIGH_RISK_OF_RELAPSE: "a high risk of relapse",
+    Indication.PROMOTE_ENGRAFTMENT: "promoting engraftment",
+    Indication.ENHANCE_CHIMERISM: "enhancing donor chimerism",
+    Indication.OTHER: "a reason the policy does not list",
+}
+DLI_INDICATIONS = frozenset(
+    {
+        Indication.RELAPSED,
+        Indication.PERSISTENT,
+        Indication.REFRACTORY,
+        Indication.HIGH_RISK_OF_RELAPSE,
+    }
+)
+
+# Every criterion id the policy has, by service, in the order a reviewer reads them.
+CRITERIA_IDS = {
+    Service.DLI: ("DLI-1", "DLI-2", "DLI-3"),
+    Service.HPC_BOOST: ("HPC-1", "HPC-2a", "HPC-2b"),
+}
+ALL_CRITERIA_IDS = CRITERIA_IDS[Service.DLI] + CRITERIA_IDS[Service.HPC_BOOST]
+
+FULL_DONOR_CHIMERISM = Decimal(100)
+
+
+class InvalidCase(ValueError):
+    """A case the engine cannot judge; names the field and what is wrong with it."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    service: Service
+    transplant_type: TransplantType
+    indication: Indication
+    hematologic_malignancy: bool | None = None
+    donor_chimerism_percent: Decimal | None = None
+    cpt_code: str | None = None
+    date_of_service: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionWording:
+    """A criterion as a policy version words it: the test, and the policy's words it rests on."""
+
+    statement: str
+    policy_words: str
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionResult:
+    id: str
+    met: bool
+    statement: str
+    policy_words: str
+    reason: str | None  # plain language, only when not met
+
+    @property
+    def text(self) -> str:
+        return f"{self.statement} Policy: \u201c{self.policy_words}\u201d"
+
+
+@dataclass(frozen=True, slots=True)
+class Determination:
+    outcome: Outcome
+    service: Service
+    criteria: tuple[CriterionResult, ...]
+
+    @property
+    def reasons(self) -> list[str]:
+        return [c.reason for c in self.criteria if not c.met and c.reason]
+
+    @property
+    def criteria_met(self) -> bool:
+        return self.outcome is Outcome.CRITERIA_MET
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a case from loose input (JSON, a form): every check names its field.
+
+
+def _choice(data: Mapping, field: str, enum: type[StrEnum], required: bool = True):
+    value = data.get(field)
+    if value is None:
+        if required:
+            raise InvalidCase(field, "is required")
+        return None
+    if not isinstance(value, str):
+        raise InvalidCase(field, f"must be one of {_options(enum)}")
+    try:
+        return enum(value)
+    except ValueError:
+        raise InvalidCase(field, f"{value!r} is not one of {_options(enum)}") from None
+
+
+def _options(enum: type[StrEnum]) -> str:
+    return ", ".join(member.value for member in enum)
+
+
+def parse_percent(value: object, field: str = "donor_chimerism_percent") -> Decimal:
+    # bool is an int in Python, but true is not a percentage.
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise InvalidCase(field, "must be a number from 0 to 100")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidCase(field, "must be a number from 0 to 100")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InvalidCase(field, f"{value!r} is not a number; give a number from 0 to 100") from None
+    if not number.is_finite():
+        raise InvalidCase(field, "must be a number from 0 to 100")
+    if number < 0 or number > 100:
+        raise InvalidCase(field, f"{value} is outside 0 to 100")
+    return number
+
+
+def parse_date(value: object, field: str = "date_of_service") -> dt.date:
+    if isinstance(value, str):
+        text = value.strip()
+        # fromisoformat also takes 20240901 and week dates; the contract is YYYY-MM-DD only.
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                pass
+    raise InvalidCase(field, f"{value!r} is not a date written YYYY-MM-DD")
+
+
+def case_from_mapping(data: object) -> Case:
+    """Build a Case from JSON-like input, raising InvalidCase naming the first bad field."""
+    if not isinstance(data, Mapping):
+        raise InvalidCase("case", "must be a JSON object")
+    service = _choice(data, "service", Service)
+
+    cpt_code = data.get("cpt_code")
+    if cpt_code is not None:
+        if isinstance(cpt_code, bool) or not isinstance(cpt_code, (str, int)):
+            raise InvalidCase("cpt_code", 'must be "38242" or "38243"')
+        cpt_code = str(cpt_code).strip()
+        if cpt_code not in CPT_DESCRIPTIONS:
+            raise InvalidCase("cpt_code", f'{cpt_code!r} is not "38242" or "38243"')
+        if cpt_code != CPT_CODES[service]:
+            raise InvalidCase(
+                "cpt_code",
+                f"{cpt_code} does not agree with service {service.value}, "
+                f"whose code is {CPT_CODES[service]}",
+            )
+
+    transplant_type = _choice(data, "transplant_type", TransplantType)
+
+    malignancy = data.get("hematologic_malignancy")
+    if malignancy is not None and not isinstance(malignancy, bool):
+        raise InvalidCase("hematologic_malignancy", "must be true or false")
+    if service is Service.DLI and malignancy is None:
+        raise InvalidCase("hematologic_malignancy", "is required when service is dli")
+
+    indication = _choice(data, "indication", Indication)
+
+    percent = data.get("donor_chimerism_percent")
+    if percent is not None:
+        percent = parse_percent(percent)
+    elif (
+        indication is Indication.ENHANCE_CHIMERISM
+        and transplant_type is TransplantType.ALLOGENEIC
+        and service is Service.HPC_BOOST
+    ):
+        raise InvalidCase(
+            "donor_chimerism_percent",
+            "is required when indication is enhance_chimerism after an allogeneic transplant",
+        )
+
+    date_of_service = data.get("date_of_service")
+    if date_of_service is not None:
+        date_of_service = parse_date(date_of_service)
+
+    return applicable(
+        Case(
+            service=service,
+            transplant_type=transplant_type,
+            indication=indication,
+            hematologic_malignancy=malignancy,
+            donor_chimerism_percent=percent,
+            cpt_code=cpt_code,
+            date_of_service=date_of_service,
+        )
+    )
+
+
+def applicable(case: Case) -> Case:
+    """The case with every answer that does not apply to it removed.
+
+    A question that does not apply is never asked, so an answer to it must never sway the outcome.
+    """
+    malignancy = case.hematologic_malignancy if case.service is Service.DLI else None
+    chimerism_applies = (
+        case.service is Service.HPC_BOOST
+        and case.indication is Indication.ENHANCE_CHIMERISM
+        and case.transplant_type is TransplantType.ALLOGENEIC
+    )
+    percent = case.donor_chimerism_percent if chimerism_applies else None
+    if malignancy == case.hematologic_malignancy and percent == case.donor_chimerism_percent:
+        return case
+    return Case(
+        service=case.service,
+        transplant_type=case.transplant_type,
+        indication=case.indication,
+        hematologic_malignancy=malignancy,
+        donor_chimerism_percent=percent,
+        cpt_code=case.cpt_code,
+        date_of_service=case.date_of_service,
+    )
+
+
+def validate(case: Case) -> None:
+    """Check a Case built in code (not from JSON) the same way case_from_mapping checks input."""
+    for field, enum in (
+        ("service", Service),
+        ("transplant_type", TransplantType),
+        ("indication", Indication),
+    ):
+        if not isinstance(getattr(case, field), enum):
+            raise InvalidCase(field, f"must be one of {_options(enum)}")
+    if case.cpt_code is not None and case.cpt_code != CPT_CODES[case.service]:
+        raise InvalidCase(
+            "cpt_code", f"{case.cpt_code} does not agree with service {case.service.value}"
+        )
+    if case.service is Service.DLI and not isinstance(case.hematologic_malignancy, bool):
+        raise InvalidCase("hematologic_malignancy", "is required when service is dli")
+    if case.donor_chimerism_percent is not None:
+        parse_percent(case.donor_chimerism_percent)
+    elif (
+        case.service is Service.HPC_BOOST
+        and case.indication is Indication.ENHANCE_CHIMERISM
+        and case.transplant_type is TransplantType.ALLOGENEIC
+    ):
+        raise InvalidCase(
+            "donor_chimerism_percent",
+            "is required when indication is enhance_chimerism after an allogeneic transplant",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# The criteria. Each check returns None when met, or the plain-language reason it is not.
+
+
+def _transplant_phrase(case: Case) -> str:
+    if case.transplant_type is TransplantType.NONE:
+        return "this member has not had a stem cell transplant"
+    return f"this member's transplant was {case.transplant_type.value}"
+
+
+def _dli_1(case: Case) -> str | None:
+    if case.transplant_type is TransplantType.ALLOGENEIC:
+        return None
+    return (
+        "Donor lymphocyte infusion (DLI) is covered only after an allogeneic (donor) stem cell "
+        f"transplant; {_transplant_phrase(case)}."
+    )
+
+
+def _dli_2(case: Case) -> str | None:
+    if case.hematologic_malignancy:
+        return None
+    return (
+        "Donor lymphocyte infusion (DLI) is covered only to treat a hematologic malignancy "
+        "(a cancer of the blood or bone marrow); this member's disease is not a hematologic "
+        "malignancy."
+    )
+
+
+def _dli_3(case: Case) -> str | None:
+    if case.indication in DLI_INDICATIONS:
+        return None
+    reason = (
+        "Donor lymphocyte infusion (DLI) is covered only for a relapsed, persistent or refractory "
+        "hematologic malignancy, or a high risk of relapse; this request is for "
+        f"{INDICATION_PHRASES[case.indication]}."
+    )
+    if case.indication in (Indication.PROMOTE_ENGRAFTMENT, Indication.ENHANCE_CHIMERISM):
+        reason += (
+            " The policy states that DLI is not used to promote engraftment or to enhance "
+            "chimerism; its intent is not to restore blood cell production."
+        )
+    return reason
+
+
+def _hpc_1(case: Case) -> str | None:
+    if case.transplant_type in (TransplantType.ALLOGENEIC, TransplantType.AUTOLOGOUS):
+        return None
+    return (
+        "A hematopoietic progenitor cell (HPC) boost is covered only after a stem cell "
+        "transplant; this member has not had one."
+    )
+
+
+def _hpc_2a(case: Case) -> str | None:
+    if case.indication is Indication.PROMOTE_ENGRAFTMENT:
+        return None
+    return (
+        "A hematopoietic progenitor cell (HPC) boost is covered to promote engraftment when the "
+        "graft is working poorly; this request is for "
+        f"{INDICATION_PHRASES[case.indication]}."
+    )
+
+
+def _hpc_2b(case: Case) -> str | None:
+    if case.indication is not Indication.ENHANCE_CHIMERISM:
+        return (
+            "A hematopoietic progenitor cell (HPC) boost is covered to enhance chimerism when a "
+            "study shows less than 100% donor cells; this request is for "
+            f"{INDICATION_PHRASES[case.indication]}."
+        )
+    if case.transplant_type is not TransplantType.ALLOGENEIC:
+        return (
+            "Donor chimerism is measured only after an allogeneic (donor) stem cell transplant, "
+            f"so the chimerism indication does not apply; {_transplant_phrase(case)}."
+        )
+    percent = case.donor_chimerism_percent
+    if percent is None:
+        return "A chimerism study result is needed for the chimerism indication; none was given."
+    if percent < FULL_DONOR_CHIMERISM:
+        return None
+    return (
+        "A hematopoietic progenitor cell (HPC) boost to enhance chimerism is covered only when a "
+        "chimerism study shows less than 100% donor cells; this member's study showed "
+        f"{percent.normalize():f}% donor cells."
+    )
+
+
+CHECKS = {
+    "DLI-1": _dli_1,
+    "DLI-2": _dli_2,
+    "DLI-3": _dli_3,
+    "HPC-1": _hpc_1,
+    "HPC-2a": _hpc_2a,
+    "HPC-2b": _hpc_2b,
+}
+
+
+def criteria_that_apply(case: Case) -> tuple[str, ...]:
+    """The criteria a reviewer must see for this case.
+
+    HPC-2 is met by EITHER of its branches, so the trace shows the branch the request claims
+    (engraftment or chimerism); a request claiming neither shows both, each not met. That way
+    the outcome is met exactly when every criterion shown is met.
+    """
+    if case.service is Service.DLI:
+        return CRITERIA_IDS[Service.DLI]
+    if case.indication is Indication.PROMOTE_ENGRAFTMENT:
+        return ("HPC-1", "HPC-2a")
+    if case.indication is Indication.ENHANCE_CHIMERISM:
+        return ("HPC-1", "HPC-2b")
+    return CRITERIA_IDS[Service.HPC_BOOST]
+
+
+def evaluate(case: Case, wording: Mapping[str, CriterionWording]) -> Determination:
+    """Judge a case against policy 0261, using the criteria wording of the version in effect."""
+    validate(case)
+    case = applicable(case)
+    results = []
+    for criterion_id in criteria_that_apply(case):
+        try:
+            words = wording[criterion_id]
+        except KeyError:
+            raise InvalidCase("policy", f"the policy version has no criterion {criterion_id}") from None
+        reason = CHECKS[criterion_id](case)
+        results.append(
+            CriterionResult(
+                id=criterion_id,
+                met=reason is None,
+                statement=words.statement,
+                policy_words=words.policy_words,
+                reason=reason,
+            )
+        )
+    outcome = Outcome.CRITERIA_MET if all(r.met for r in results) else Outcome.CRITERIA_NOT_MET
+    return Determination(outcome=outcome, service=case.service, criteria=tuple(results))

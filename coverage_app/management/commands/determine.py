@@ -1,0 +1,53 @@
+"""`manage.py determine PATH`: one case as JSON in, its determination as JSON out (RULES.md)."""
+
+import json
+import sys
+
+from django.core.management.base import BaseCommand
+from django.db import DatabaseError
+
+from coverage_app.evaluation import as_json, determine
+from coverage_app.lib import rules
+
+
+class Command(BaseCommand):
+    help = "Judge one case (JSON, from PATH or - for standard input) against policy 0261."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", metavar="PATH", help="a JSON file, or - for standard input")
+
+    def handle(self, *args, **options):
+        try:
+            data = self.read_case(options["path"])
+            result = determine(rules.case_from_mapping(data))
+        except rules.InvalidCase as e:
+            self.fail(str(e), status=2)
+        except DatabaseError as e:
+            first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            self.fail(f"database: {first_line} (has `manage.py migrate` been run?)", status=1)
+        self.stdout.write(json.dumps(as_json(result), indent=2, ensure_ascii=False))
+
+    def read_case(self, path: str):
+        try:
+            if path == "-":
+                text = sys.stdin.read()
+            else:
+                with open(path, encoding="utf-8") as f:
+                    text = f.read()
+        except OSError as e:
+            raise rules.InvalidCase("PATH", f"cannot read {path}: {e.strerror}") from None
+        except UnicodeDecodeError:
+            raise rules.InvalidCase("PATH", f"{path} is not UTF-8 text") from None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as e:
+            raise rules.InvalidCase(
+                "case", f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno})"
+            ) from None
+        except RecursionError:
+            raise rules.InvalidCase("case", "not valid JSON (nested too deeply)") from None
+
+    def fail(self, message: str, status: int):
+        # One line, no traceback: the contract is for scripts and mailroom staff alike.
+        self.stderr.write(f"error: {' '.join(message.split())}")
+        sys.exit(status)

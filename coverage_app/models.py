@@ -1,0 +1,201 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from coverage_app.lib import deadlines, rules
+
+
+class CoveragePolicy(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    number = models.CharField(max_length=10, unique=True)
+    title = models.CharField(max_length=200)
+    effective_date = models.DateField()
+    next_review_date = models.DateField()
+
+    class Meta:
+        verbose_name_plural = "coverage policies"
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class PolicyRevision(models.Model):
+    """A line of the policy's revision history, as the published policy lists it."""
+
+    policy = models.ForeignKey(CoveragePolicy, on_delete=models.CASCADE, related_name="revisions")
+    revision_type = models.CharField(max_length=100)
+    summary = models.TextField()
+    date = models.DateField()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.revision_type}, {self.date:%b %-d, %Y}"
+
+
+class PolicyVersion(models.Model):
+    """The policy's words as they stood from `effective_date` until the next version."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    policy = models.ForeignKey(CoveragePolicy, on_delete=models.PROTECT, related_name="versions")
+    effective_date = models.DateField()
+    coverage_statements = models.JSONField(
+        default=list, help_text="The Coverage Policy section, one statement per item."
+    )
+    background = models.TextField(
+        blank=True, help_text="Background reviewers must see beside the criteria."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["policy", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["policy", "effective_date"], name="one_version_per_policy_and_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Policy {self.policy.number}, version effective {self.effective_date:%b %-d, %Y}"
+
+
+class Criterion(models.Model):
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(
+        max_length=10, choices=[(c, c) for c in rules.ALL_CRITERIA_IDS], help_text="As in RULES.md"
+    )
+    service = models.CharField(max_length=20, choices=[(s.value, s.value) for s in rules.Service])
+    statement = models.TextField(help_text="The test a reviewer applies, in plain words.")
+    policy_words = models.TextField(help_text="The policy's own words the criterion rests on.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "criteria"
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="one_criterion_code_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def wording(self) -> rules.CriterionWording:
+        return rules.CriterionWording(statement=self.statement, policy_words=self.policy_words)
+
+
+class Review(models.Model):
+    """One prior-authorization request for DLI or an HPC boost, and a nurse's review of it."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        IN_REVIEW = "in_review", "In review"
+        PENDING_PHYSICIAN_REVIEW = "pending_physician_review", "Pending physician review"
+        APPROVED = "approved", "Approved"
+        ADVERSE_DETERMINATION = "adverse_determination", "Adverse determination"
+
+    FINISHED_STATUSES = (Status.APPROVED, Status.ADVERSE_DETERMINATION)
+
+    class Service(models.TextChoices):
+        DLI = rules.Service.DLI.value, "Donor lymphocyte infusion (DLI), CPT 38242"
+        HPC_BOOST = rules.Service.HPC_BOOST.value, "HPC boost, CPT 38243"
+
+    class LineOfBusiness(models.TextChoices):
+        COMMERCIAL = deadlines.LineOfBusiness.COMMERCIAL.value, "Commercial / employer plan (ERISA)"
+        MEDICARE_ADVANTAGE = deadlines.LineOfBusiness.MEDICARE_ADVANTAGE.value, "Medicare Advantage"
+
+    class Urgency(models.TextChoices):
+        STANDARD = deadlines.Urgency.STANDARD.value, "Standard"
+        URGENT = deadlines.Urgency.URGENT.value, "Urgent / expedited"
+
+    class TransplantType(models.TextChoices):
+        ALLOGENEIC = rules.TransplantType.ALLOGENEIC.value, "Allogeneic (from a donor)"
+        AUTOLOGOUS = rules.TransplantType.AUTOLOGOUS.value, "Autologous (the member's own cells)"
+
+    class Indication(models.TextChoices):
+        RELAPSED = rules.Indication.RELAPSED.value, "Relapsed disease"
+        PERSISTENT = rules.Indication.PERSISTENT.value, "Persistent disease"
+        REFRACTORY = rules.Indication.REFRACTORY.value, "Refractory disease"
+        HIGH_RISK_OF_RELAPSE = rules.Indication.HIGH_RISK_OF_RELAPSE.value, "High risk of relapse"
+        PROMOTE_ENGRAFTMENT = (
+            rules.Indication.PROMOTE_ENGRAFTMENT.value,
+            "Promote engraftment (poor graft function)",
+        )
+        ENHANCE_CHIMERISM = rules.Indication.ENHANCE_CHIMERISM.value, "Enhance donor chimerism"
+        OTHER = rules.Indication.OTHER.value, "Another reason"
+
+    class Specimen(models.TextChoices):
+        PERIPHERAL_BLOOD = "peripheral_blood", "Peripheral blood"
+        BONE_MARROW = "bone_marrow", "Bone marrow"
+        T_CELL = "t_cell_fraction", "T-cell fraction"
+        OTHER = "other", "Other"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case_number = models.CharField(max_length=20, unique=True)
+    status = models.CharField(max_length=30, choices=Status.choices, default=Status.RECEIVED)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.STANDARD)
+    line_of_business = models.CharField(
+        max_length=30, choices=LineOfBusiness.choices, default=LineOfBusiness.COMMERCIAL
+    )
+    received_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_reviews",
+    )
+
+    # The request.
+    member_name = models.CharField(max_length=200, blank=True)
+    member_id = models.CharField(max_length=30, blank=True)
+    member_date_of_birth = models.DateField(null=True, blank=True)
+    requesting_provider = models.CharField(max_length=200, blank=True)
+    provider_npi = models.CharField(max_length=10, blank=True)
+    service = models.CharField(max_length=20, choices=Service.choices, blank=True)
+    planned_date_of_service = models.DateField(null=True, blank=True)
+    diagnosis_codes = models.JSONField(default=list, blank=True)
+
+    # The transplant.
+    had_transplant = models.BooleanField(null=True, blank=True)
+    transplant_type = models.CharField(max_length=20, choices=TransplantType.choices, blank=True)
+    transplant_date = models.DateField(null=True, blank=True)
+    same_donor = models.BooleanField(null=True, blank=True)
+
+    # The indication.
+    hematologic_malignancy = models.BooleanField(null=True, blank=True)
+    indication = models.CharField(max_length=30, choices=Indication.choices, blank=True)
+    donor_chimerism_percent = models.DecimalField(
+        max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    chimerism_study_date = models.DateField(null=True, blank=True)
+    chimerism_specimen = models.CharField(max_length=20, choices=Specimen.choices, blank=True)
+
+    # The nurse's notes, per criterion code and overall.
+    criterion_notes = models.JSONField(default=dict, blank=True)
+    overall_note = models.TextField(blank=True)
+
+    policy_version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [
+            models.Index(fields=["due_at", "id"], name="review_queue_order"),
+            models.Index(fields=["status", "due_at"], name="review_status_due"),
+            models.Index(fields=["assigned_to", "due_at"], name="review_assignee_due"),
+            models.Index(fields=["member_id"], name="review_member_id"),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_number
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED_STATUSES

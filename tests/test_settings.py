@@ -1,0 +1,60 @@
+"""Settings from the environment: typed helpers, and production refusing a missing SECRET_KEY."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings import envbool, envint, envlist
+from tests.conftest import PROJECT
+
+
+def load_settings(**env_vars):
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
+    env.update(env_vars)
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.TIME_ZONE)"],
+        cwd=PROJECT, env=env, capture_output=True, text=True,
+    )
+
+
+def test_it_runs_on_sqlite_with_nothing_set():
+    p = load_settings()
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["True", "django.db.backends.sqlite3", "America/New_York"]
+
+
+def test_it_refuses_to_start_in_production_without_a_secret_key():
+    p = load_settings(DEBUG="False")
+    assert p.returncode != 0
+    assert "SECRET_KEY must be set" in p.stderr
+
+
+def test_it_starts_in_production_with_a_real_secret_key_and_postgres():
+    p = load_settings(DEBUG="False", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@db:5432/app")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split()[:2] == ["False", "django.db.backends.postgresql"]
+
+
+def test_envbool_reads_the_usual_spellings(monkeypatch):
+    monkeypatch.setenv("FLAG", "yes")
+    assert envbool("FLAG", "False") is True
+    monkeypatch.setenv("FLAG", "0")
+    assert envbool("FLAG", "True") is False
+    monkeypatch.delenv("FLAG")
+    assert envbool("FLAG", "True") is True
+    monkeypatch.setenv("FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="FLAG must be true or false"):
+        envbool("FLAG", "True")
+
+
+def test_envint_and_envlist(monkeypatch):
+    monkeypatch.setenv("N", "12")
+    assert envint("N", "3") == 12
+    monkeypatch.setenv("N", "twelve")
+    with pytest.raises(ImproperlyConfigured, match="N must be a whole number"):
+        envint("N", "3")
+    monkeypatch.setenv("HOSTS", "a.example, b.example,,")
+    assert envlist("HOSTS", "") == ["a.example", "b.example"]
