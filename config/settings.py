@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "coverage_app.context_processors.user_roles",
             ],
         },
     },
@@ -118,10 +119,8 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.getenv("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
-# The US style the letters use: May 15, 2024.
-DATE_FORMAT = "N j, Y"
-DATETIME_FORMAT = "N j, Y, P"
-SHORT_DATE_FORMAT = "m/d/Y"
+# The US style the letters use (May 15, 2024): config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

@@ -1,9 +1,10 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from coverage_app.lib import deadlines, rules
+from coverage_app.lib import deadlines, questionnaire, rules
 
 
 class CoveragePolicy(models.Model):
@@ -97,10 +98,15 @@ class Review(models.Model):
         ADVERSE_DETERMINATION = "adverse_determination", "Adverse determination"
 
     FINISHED_STATUSES = (Status.APPROVED, Status.ADVERSE_DETERMINATION)
+    # A nurse may change answers only before the review leaves her hands.
+    EDITABLE_STATUSES = (Status.RECEIVED, Status.IN_REVIEW)
 
     class Service(models.TextChoices):
         DLI = rules.Service.DLI.value, "Donor lymphocyte infusion (DLI), CPT 38242"
-        HPC_BOOST = rules.Service.HPC_BOOST.value, "HPC boost, CPT 38243"
+        HPC_BOOST = (
+            rules.Service.HPC_BOOST.value,
+            "Hematopoietic progenitor cell (HPC) boost, CPT 38243",
+        )
 
     class LineOfBusiness(models.TextChoices):
         COMMERCIAL = deadlines.LineOfBusiness.COMMERCIAL.value, "Commercial / employer plan (ERISA)"
@@ -125,6 +131,10 @@ class Review(models.Model):
         )
         ENHANCE_CHIMERISM = rules.Indication.ENHANCE_CHIMERISM.value, "Enhance donor chimerism"
         OTHER = rules.Indication.OTHER.value, "Another reason"
+
+    class GraftEvidence(models.TextChoices):
+        PERSISTENT_CYTOPENIAS = "persistent_cytopenias", "Persistent cytopenias"
+        TRANSFUSION_DEPENDENCE = "transfusion_dependence", "Transfusion dependence"
 
     class Specimen(models.TextChoices):
         PERIPHERAL_BLOOD = "peripheral_blood", "Peripheral blood"
@@ -168,8 +178,14 @@ class Review(models.Model):
     # The indication.
     hematologic_malignancy = models.BooleanField(null=True, blank=True)
     indication = models.CharField(max_length=30, choices=Indication.choices, blank=True)
+    indication_detail = models.TextField(blank=True)
+    graft_function_evidence = models.JSONField(default=list, blank=True)
     donor_chimerism_percent = models.DecimalField(
-        max_digits=4, decimal_places=1, null=True, blank=True
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     chimerism_study_date = models.DateField(null=True, blank=True)
     chimerism_specimen = models.CharField(max_length=20, choices=Specimen.choices, blank=True)
@@ -178,8 +194,18 @@ class Review(models.Model):
     criterion_notes = models.JSONField(default=dict, blank=True)
     overall_note = models.TextField(blank=True)
 
+    # Set when the nurse finishes: the version judged against, and the trace she saw.
     policy_version = models.ForeignKey(
         PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    nurse_determination = models.JSONField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submitted_reviews",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -199,3 +225,36 @@ class Review(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED_STATUSES
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    def answers(self) -> dict:
+        """The questionnaire's answers, keyed by field name, for lib.questionnaire."""
+        return {f: getattr(self, f) for step in questionnaire.STEPS for f in step.fields}
+
+
+class ReviewEvent(models.Model):
+    """Who did what to a review, and when: the review's own audit trail."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        ASSIGNED = "assigned", "Assigned"
+        ANSWERS_SAVED = "answers_saved", "Answers saved"
+        NOTES_SAVED = "notes_saved", "Notes saved"
+        APPROVED = "approved", "Approved by nurse"
+        REFERRED = "referred", "Sent to physician review"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=30, choices=Action.choices)
+    at = models.DateTimeField(auto_now_add=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["review", "at"], name="review_event_review_at")]
+
+    def __str__(self) -> str:
+        return f"{self.review} {self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"

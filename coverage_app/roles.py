@@ -12,3 +12,21 @@ def has_role(user, role: str) -> bool:
     if not hasattr(user, "_role_names"):
         user._role_names = frozenset(user.groups.values_list("name", flat=True))
     return role in user._role_names
+
+
+def role_required(*allowed: str):
+    """View decorator: 403 unless the user holds one of the roles. Put @login_required above it."""
+    from functools import wraps
+
+    from django.core.exceptions import PermissionDenied
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not any(has_role(request.user, role) for role in allowed):
+                raise PermissionDenied("Your role does not allow this page.")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

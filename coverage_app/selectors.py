@@ -2,15 +2,19 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q, QuerySet
 
-from coverage_app.models import CoveragePolicy, Criterion, PolicyVersion
+from coverage_app.models import CoveragePolicy, Criterion, PolicyVersion, Review, ReviewEvent
 
 POLICY_NUMBER = "0261"
 
 
 class NoVersionInEffect(LookupError):
     """No version of the policy was in effect on the date asked about."""
+
+
+def _long(d: dt.date) -> str:
+    return f"{d:%B} {d.day}, {d.year}"
 
 
 def policy_version_in_effect(on: dt.date, number: str = POLICY_NUMBER) -> PolicyVersion:
@@ -30,9 +34,8 @@ def policy_version_in_effect(on: dt.date, number: str = POLICY_NUMBER) -> Policy
     if earliest is None:
         raise NoVersionInEffect(f"policy {number} has no versions")
     raise NoVersionInEffect(
-        f"no version of policy {number} was in effect on {on:%B} {on.day}, {on.year}; "
-        f"the earliest took effect on {earliest.effective_date:%B} "
-        f"{earliest.effective_date.day}, {earliest.effective_date.year}"
+        f"no version of policy {number} was in effect on {_long(on)}; "
+        f"the earliest took effect on {_long(earliest.effective_date)}"
     )
 
 
@@ -42,3 +45,33 @@ def policy_with_history(number: str = POLICY_NUMBER) -> CoveragePolicy | None:
         .prefetch_related("revisions", "versions")
         .first()
     )
+
+
+QUEUE_OPEN = "open"
+QUEUE_ALL = "all"
+
+
+def review_queue(*, status: str = QUEUE_OPEN, assigned_to=None, search: str = "") -> QuerySet:
+    """The work queue, soonest due first. `search` matches a member ID or case number exactly."""
+    reviews = Review.objects.select_related("assigned_to").order_by("due_at", "id")
+    if status == QUEUE_OPEN:
+        reviews = reviews.exclude(status__in=Review.FINISHED_STATUSES)
+    elif status != QUEUE_ALL:
+        reviews = reviews.filter(status=status)
+    if assigned_to is not None:
+        reviews = reviews.filter(assigned_to=assigned_to)
+    term = search.strip().upper()
+    if term:
+        reviews = reviews.filter(Q(member_id=term) | Q(case_number=term))
+    return reviews
+
+
+def review_for_page(public_id) -> Review:
+    """One review with what its pages show, or Review.DoesNotExist."""
+    return Review.objects.select_related(
+        "assigned_to", "submitted_by", "policy_version__policy"
+    ).get(public_id=public_id)
+
+
+def review_events(review: Review) -> QuerySet:
+    return ReviewEvent.objects.filter(review=review).select_related("actor").order_by("at", "id")

@@ -1,14 +1,22 @@
-"""Writes. Every change to a review goes through a function here, in one transaction."""
+"""Writes. Every change to a review goes through a function here, in one transaction, and leaves a
+ReviewEvent saying who did it and when."""
 
 import secrets
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from coverage_app.lib import deadlines
-from coverage_app.models import Review
+from coverage_app import roles
+from coverage_app.evaluation import as_json, determine
+from coverage_app.lib import deadlines, questionnaire, rules
+from coverage_app.models import Review, ReviewEvent
 
 CASE_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+class ReviewStateError(Exception):
+    """The review is not in a state that allows this; the message says why, for the user."""
 
 
 def new_case_number(received_at) -> str:
@@ -17,28 +25,199 @@ def new_case_number(received_at) -> str:
     return f"UR-{local:%y%m%d}-{suffix}"
 
 
+def _due(review_or_received_at, urgency: str, line_of_business: str):
+    return deadlines.due_at(
+        review_or_received_at, urgency, line_of_business, timezone.get_default_timezone()
+    )
+
+
 def review_create(
-    *, received_at, urgency: str, line_of_business: str, case_number: str | None = None, **fields
+    *,
+    received_at,
+    urgency: str,
+    line_of_business: str,
+    case_number: str | None = None,
+    created_by=None,
+    **fields,
 ) -> Review:
     """A new request in the queue, its due time set from the deadline table."""
-    due = deadlines.due_at(
-        received_at, urgency, line_of_business, timezone.get_default_timezone()
-    )
     for _attempt in range(5):
         review = Review(
             case_number=case_number or new_case_number(received_at),
             received_at=received_at,
             urgency=urgency,
             line_of_business=line_of_business,
-            due_at=due,
+            due_at=_due(received_at, urgency, line_of_business),
             **fields,
         )
         try:
             with transaction.atomic():
                 review.save()
+                if created_by is not None:
+                    ReviewEvent.objects.create(
+                        review=review, actor=created_by, action=ReviewEvent.Action.CREATED
+                    )
             return review
         except IntegrityError:
             if case_number:  # a given number that is taken is the caller's problem
                 raise
     raise IntegrityError("could not find a free case number")
 
+
+def _require_nurse(user) -> None:
+    if not roles.has_role(user, roles.NURSE):
+        raise PermissionDenied("Only nurse reviewers work reviews.")
+
+
+def _locked(review: Review) -> Review:
+    return Review.objects.select_for_update().get(pk=review.pk)
+
+
+def _require_editable_by(review: Review, user) -> None:
+    _require_nurse(user)
+    if not review.is_editable:
+        raise ReviewStateError(
+            f"Review {review.case_number} is {review.get_status_display().lower()} "
+            "and can no longer be changed."
+        )
+    if review.assigned_to_id != user.pk:
+        raise PermissionDenied("This review is assigned to another reviewer.")
+
+
+@transaction.atomic
+def review_start(*, user, **request_answers) -> Review:
+    """A nurse enters a new request received now; it is hers to review."""
+    _require_nurse(user)
+    return review_create(
+        received_at=timezone.now(),
+        created_by=user,
+        assigned_to=user,
+        status=Review.Status.IN_REVIEW,
+        **request_answers,
+    )
+
+
+@transaction.atomic
+def review_assign(*, review: Review, user) -> Review:
+    """A nurse takes an unassigned review."""
+    _require_nurse(user)
+    review = _locked(review)
+    if review.assigned_to_id is not None:
+        if review.assigned_to_id == user.pk:
+            return review
+        raise ReviewStateError(
+            f"Review {review.case_number} was already taken by {review.assigned_to}."
+        )
+    if not review.is_editable:
+        raise ReviewStateError(f"Review {review.case_number} is already finished.")
+    review.assigned_to = user
+    review.status = Review.Status.IN_REVIEW
+    review.save(update_fields=["assigned_to", "status", "updated_at"])
+    ReviewEvent.objects.create(review=review, actor=user, action=ReviewEvent.Action.ASSIGNED)
+    return review
+
+
+@transaction.atomic
+def review_save_answers(*, review: Review, user, answers: dict) -> list[str]:
+    """Save a step's answers as a draft, and clear answers that no longer apply.
+
+    Returns the fields that were cleared, so the reviewer can be told.
+    """
+    review = _locked(review)
+    _require_editable_by(review, user)
+    before = review.answers()
+    merged = questionnaire.without_inapplicable({**before, **answers})
+    changed = [f for f, v in merged.items() if v != before[f]]
+    for field in changed:
+        setattr(review, field, merged[field])
+    update_fields = changed + ["updated_at"]
+    if {"urgency", "line_of_business"} & set(changed):
+        review.due_at = _due(review.received_at, review.urgency, review.line_of_business)
+        update_fields.append("due_at")
+    cleared = questionnaire.cleared_fields(before, merged)
+    if changed:
+        review.save(update_fields=update_fields)
+        ReviewEvent.objects.create(
+            review=review,
+            actor=user,
+            action=ReviewEvent.Action.ANSWERS_SAVED,
+            detail={"changed": changed, "cleared": cleared},
+        )
+    return cleared
+
+
+@transaction.atomic
+def review_save_notes(*, review: Review, user, criterion_notes: dict, overall_note: str) -> None:
+    review = _locked(review)
+    _require_editable_by(review, user)
+    notes = {code: text for code, text in criterion_notes.items() if text}
+    if notes == review.criterion_notes and overall_note == review.overall_note:
+        return
+    review.criterion_notes = notes
+    review.overall_note = overall_note
+    review.save(update_fields=["criterion_notes", "overall_note", "updated_at"])
+    ReviewEvent.objects.create(review=review, actor=user, action=ReviewEvent.Action.NOTES_SAVED)
+
+
+def _finish(review: Review, user, *, criterion_notes, overall_note, approve: bool) -> Review:
+    review = _locked(review)
+    _require_editable_by(review, user)
+    gaps = questionnaire.missing(review.answers())
+    if gaps:
+        raise ReviewStateError("Answer every question before finishing the review.")
+    # Judged again here, on the saved answers: never on what the page showed.
+    try:
+        result = determine(questionnaire.to_case(review.answers()))
+    except rules.InvalidCase as e:
+        raise ReviewStateError(f"This request cannot be judged yet: {e}.") from None
+    met = result.determination.criteria_met
+    if approve and not met:
+        raise ReviewStateError(
+            "The criteria are not met, so a nurse cannot approve; send it to physician review."
+        )
+    if not approve and met:
+        raise ReviewStateError("The criteria are met: approve the request.")
+    review.criterion_notes = {code: text for code, text in criterion_notes.items() if text}
+    review.overall_note = overall_note
+    review.status = Review.Status.APPROVED if approve else Review.Status.PENDING_PHYSICIAN_REVIEW
+    review.policy_version = result.version
+    review.nurse_determination = as_json(result)
+    review.submitted_at = timezone.now()
+    review.submitted_by = user
+    review.save(
+        update_fields=[
+            "criterion_notes",
+            "overall_note",
+            "status",
+            "policy_version",
+            "nurse_determination",
+            "submitted_at",
+            "submitted_by",
+            "updated_at",
+        ]
+    )
+    ReviewEvent.objects.create(
+        review=review,
+        actor=user,
+        action=ReviewEvent.Action.APPROVED if approve else ReviewEvent.Action.REFERRED,
+        detail={"outcome": result.determination.outcome.value},
+    )
+    return review
+
+
+@transaction.atomic
+def review_approve(*, review: Review, user, criterion_notes: dict, overall_note: str) -> Review:
+    """A nurse approves a request that meets the criteria."""
+    return _finish(
+        review, user, criterion_notes=criterion_notes, overall_note=overall_note, approve=True
+    )
+
+
+@transaction.atomic
+def review_refer_to_physician(
+    *, review: Review, user, criterion_notes: dict, overall_note: str
+) -> Review:
+    """A request that does not meet the criteria goes to a medical director; a nurse never denies."""
+    return _finish(
+        review, user, criterion_notes=criterion_notes, overall_note=overall_note, approve=False
+    )

@@ -5,4 +5,10 @@ from coverage_app import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("policy/", views.policy_detail, name="policy_detail"),
+    path("queue/", views.queue, name="queue"),
+    path("reviews/new/", views.review_new, name="review_new"),
+    path("reviews/<uuid:review_id>/", views.review_detail, name="review_detail"),
+    path("reviews/<uuid:review_id>/assign/", views.review_assign, name="review_assign"),
+    path("reviews/<uuid:review_id>/summary/", views.review_summary, name="review_summary"),
+    path("reviews/<uuid:review_id>/<slug:step>/", views.review_step, name="review_step"),
 ]

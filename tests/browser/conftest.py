@@ -1,0 +1,107 @@
+"""Playwright for Python driving Debian's Chromium against pytest-django's live server."""
+
+import importlib
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+OUTPUT_ROOT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
+# Chromium must not reach out to Google on this closed network, and runs as root here.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make between
+# browser steps are still plain synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """Live-server tests flush the database after each test; put back what migrations load."""
+    from django.apps import apps
+
+    importlib.import_module("coverage_app.migrations.0002_groups").create_groups(apps, None)
+    importlib.import_module("coverage_app.migrations.0003_policy_0261").load_policy(apps, None)
+
+
+@pytest.fixture
+def output_dir(request) -> Path:
+    folder = OUTPUT_ROOT / re.sub(r"[^\w.-]+", "_", request.node.name)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.png"):
+        old.unlink()
+    return folder
+
+
+class Shots:
+    def __init__(self, page, folder: Path):
+        self.page, self.folder, self.n = page, folder, 0
+
+    def __call__(self, name: str):
+        self.n += 1
+        self.page.screenshot(path=self.folder / f"{self.n:02d}-{name}.png", full_page=True)
+
+
+def make_page(browser, live_server, output_dir, javascript: bool = True):
+    context = browser.new_context(java_script_enabled=javascript, base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    return context, page, Shots(page, output_dir)
+
+
+@pytest.fixture
+def page(browser, live_server, output_dir, seeded):
+    context, page, shots = make_page(browser, live_server, output_dir)
+    page.shots = shots
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def nojs_page(browser, live_server, output_dir, seeded):
+    context, page, shots = make_page(browser, live_server, output_dir, javascript=False)
+    page.shots = shots
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def browser_nurse(seeded, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from coverage_app import roles
+
+    user = django_user_model.objects.create_user(
+        username="nurse", password="nurse-pass-0261", first_name="Maria", last_name="Lopez"
+    )
+    user.groups.add(Group.objects.get(name=roles.NURSE))
+    return user
+
+
+def log_in(page, username="nurse", password="nurse-pass-0261"):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
