@@ -21,7 +21,7 @@ run: venv
 
 test: venv
 	@url=$$(scripts/ensure-postgres) && echo "tests use $${url%%://*} ($$url)" && \
-	  DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
+	  DATABASE_URL="$$url" DB_CONN_MAX_AGE=0 $(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-output .pytest_cache

@@ -49,3 +49,56 @@ def policy_staff(db, django_user_model):
     from coverage_app import roles
 
     return _user_in(django_user_model, "policy1", roles.POLICY_STAFF, is_staff=True)
+
+
+COMPLETE_REQUEST = {
+    "member_name": "Jordan Blake",
+    "member_id": "M20000001",
+    "member_date_of_birth": "1970-04-02",
+    "line_of_business": "commercial",
+    "requesting_provider": "Dana Whitfield, MD",
+    "provider_npi": "1234567893",
+    "service": "dli",
+    "planned_date_of_service": "2026-12-15",
+    "urgency": "standard",
+    "diagnosis_codes": "C92.02",
+}
+
+
+@pytest.fixture
+def make_review(db):
+    """A review in the queue; keyword arguments set its fields."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coverage_app.services import review_create
+
+    def make(received_at=None, urgency="standard", line_of_business="commercial", **fields):
+        return review_create(
+            received_at=received_at or timezone.now() - dt.timedelta(hours=1),
+            urgency=urgency,
+            line_of_business=line_of_business,
+            **fields,
+        )
+
+    return make
+
+
+@pytest.fixture
+def nurse_review(make_review, nurse):
+    """A DLI request assigned to the nurse, request step answered."""
+    import datetime as dt
+
+    return make_review(
+        assigned_to=nurse,
+        status="in_review",
+        member_name="Jordan Blake",
+        member_id="M20000001",
+        member_date_of_birth=dt.date(1970, 4, 2),
+        requesting_provider="Dana Whitfield, MD",
+        provider_npi="1234567893",
+        service="dli",
+        planned_date_of_service=dt.date(2026, 12, 15),
+        diagnosis_codes=["C92.02"],
+    )
