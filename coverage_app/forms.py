@@ -128,8 +128,13 @@ class RequestForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["diagnosis_codes"] = ", ".join(self.instance.diagnosis_codes)
+        if self.instance.pk and self.instance.diagnosis_codes:
+            if not self.is_bound:
+                self.initial["diagnosis_codes"] = ", ".join(self.instance.diagnosis_codes)
+            saved = "; ".join(
+                f"{d.code} {d.description}" for d in map(icd10.describe, self.instance.diagnosis_codes)
+            )
+            self.fields["diagnosis_codes"].help_text += f" Saved: {saved}."
         self.helper.layout = Layout(*self.Meta.fields)
 
     def clean_member_id(self):

@@ -216,3 +216,9 @@ def test_an_unknown_step_or_review_is_not_found(logged_in, nurse_review):
 
     assert logged_in.get(step_url(nurse_review, "nonsense")).status_code == 404
     assert logged_in.get(reverse("review_detail", kwargs={"review_id": uuid.uuid4()})).status_code == 404
+
+
+def test_it_shows_saved_diagnosis_codes_with_their_descriptions(logged_in, nurse_review):
+    html = logged_in.get(step_url(nurse_review, "request")).content.decode()
+    assert 'value="C92.02"' in html
+    assert "Saved: C92.02 Acute myeloblastic leukemia, in relapse." in html
