@@ -42,3 +42,16 @@ def as_json(result: VersionedDetermination) -> dict:
         "criteria": [{"id": c.id, "met": c.met, "text": c.text} for c in d.criteria],
         "reasons": d.reasons,
     }
+
+
+def snapshot(result: VersionedDetermination) -> dict:
+    """What a review keeps of a determination: the contract's JSON plus each criterion's parts,
+    so a letter can quote the policy's words as they stood, whatever later versions say."""
+    data = as_json(result)
+    for item, criterion in zip(data["criteria"], result.determination.criteria, strict=True):
+        item.update(
+            statement=criterion.statement,
+            policy_words=criterion.policy_words,
+            reason=criterion.reason,
+        )
+    return data

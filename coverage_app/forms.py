@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from coverage_app import selectors
 from coverage_app.lib import icd10, npi, questionnaire
-from coverage_app.models import Review
+from coverage_app.models import Determination, Review
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 120
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -359,3 +359,59 @@ class NotesForm(forms.Form):
 
     def note_field(self, code: str):
         return self[f"note_{code}"]
+
+
+class DirectorDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[
+            ("uphold", "Uphold: adverse determination (not medically necessary)"),
+            ("overturn", "Overturn: approve the request"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    peer_to_peer = forms.ChoiceField(
+        label="Peer-to-peer conversation with the requesting provider",
+        choices=[c for c in Determination.PeerToPeer.choices if c[0]],
+        widget=forms.RadioSelect,
+    )
+    rationale = forms.CharField(
+        label="Clinical rationale",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+        help_text="Required either way. An adverse determination letter prints it for the member "
+        "and the provider, so write it in plain language.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_rationale(self):
+        rationale = self.cleaned_data["rationale"].strip()
+        if not rationale:
+            raise forms.ValidationError("This field is required.")
+        return rationale
+
+
+class CorrectionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Corrected decision", choices=Determination.Outcome.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Reason for the correction",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Printed on the new letter.",
+    )
+    rationale = forms.CharField(
+        label="Clinical rationale", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

@@ -245,6 +245,9 @@ class ReviewEvent(models.Model):
         NOTES_SAVED = "notes_saved", "Notes saved"
         APPROVED = "approved", "Approved by nurse"
         REFERRED = "referred", "Sent to physician review"
+        UPHELD = "upheld", "Adverse determination upheld by medical director"
+        OVERTURNED = "overturned", "Overturned (approved) by medical director"
+        CORRECTED = "corrected", "Determination corrected"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -258,3 +261,94 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} {self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class ReviewerProfile(models.Model):
+    """What letters print about a reviewer beyond the name: e.g. "MD, Hematology"."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
+    )
+    credentials = models.CharField(
+        max_length=100, blank=True, help_text='As printed on letters, e.g. "MD, Hematology".'
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"
+
+
+class LetterWording(models.Model):
+    """A paragraph of the letters that policy staff word; the letter's structure is fixed."""
+
+    class Kind(models.TextChoices):
+        LETTERHEAD = "letterhead", "Letterhead (plan name, address, telephone)"
+        APPROVAL = "approval", "Approval paragraph"
+        ADVERSE = "adverse", "Adverse determination paragraph"
+        APPEAL_COMMERCIAL = "appeal_commercial", "Appeal rights: commercial / employer (ERISA) plans"
+        APPEAL_MEDICARE = "appeal_medicare", "Appeal rights: Medicare Advantage"
+        PEER_TO_PEER = "peer_to_peer", "Peer-to-peer discussion"
+        LANGUAGE_ASSISTANCE = "language_assistance", "Language assistance and nondiscrimination"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    effective_date = models.DateField()
+    text = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "-effective_date"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "effective_date"], name="one_wording_per_kind_and_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}, effective {self.effective_date:%b %-d, %Y}"
+
+
+class Determination(models.Model):
+    """An issued decision and its letter. Never changed once written: a correction supersedes it."""
+
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        ADVERSE = "adverse", "Adverse determination (not medically necessary)"
+
+    class PeerToPeer(models.TextChoices):
+        NOT_APPLICABLE = "", "Not applicable"
+        NOT_OFFERED = "not_offered", "Not offered"
+        OFFERED = "offered", "Offered, not held"
+        HELD = "held", "Offered and held"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference_number = models.CharField(max_length=20, unique=True)
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="determinations")
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    decided_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="determinations"
+    )
+    # As printed: a later change of name or credentials does not rewrite history.
+    decider_name = models.CharField(max_length=200)
+    decider_credentials = models.CharField(max_length=100, blank=True)
+    decider_role = models.CharField(max_length=50)
+    rationale = models.TextField(blank=True)
+    peer_to_peer = models.CharField(max_length=20, choices=PeerToPeer.choices, blank=True)
+    policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    criteria_snapshot = models.JSONField(help_text="The determination as judged, criteria text included.")
+    wording_snapshot = models.JSONField(help_text="The letter paragraphs as printed.")
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    correction_reason = models.TextField(blank=True)
+    letter_html = models.TextField()
+    letter_pdf = models.BinaryField()
+    letter_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["decided_at"], name="determination_decided_at")]
+
+    def __str__(self) -> str:
+        return f"{self.reference_number} ({self.get_outcome_display()})"
+
+    @property
+    def is_adverse(self) -> bool:
+        return self.outcome == self.Outcome.ADVERSE

@@ -2,9 +2,16 @@
 
 import datetime as dt
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from coverage_app.models import CoveragePolicy, Criterion, PolicyVersion, Review, ReviewEvent
+from coverage_app.models import (
+    CoveragePolicy,
+    Criterion,
+    Determination,
+    PolicyVersion,
+    Review,
+    ReviewEvent,
+)
 
 POLICY_NUMBER = "0261"
 
@@ -75,3 +82,27 @@ def review_for_page(public_id) -> Review:
 
 def review_events(review: Review) -> QuerySet:
     return ReviewEvent.objects.filter(review=review).select_related("actor").order_by("at", "id")
+
+
+def physician_queue() -> QuerySet:
+    """Reviews waiting for a medical director, soonest due first."""
+    return (
+        Review.objects.filter(status=Review.Status.PENDING_PHYSICIAN_REVIEW)
+        .select_related("submitted_by")
+        .order_by("due_at", "id")
+    )
+
+
+def review_determinations(review: Review) -> QuerySet:
+    """Every determination of a review, newest first, superseded ones included, without the PDFs."""
+    return (
+        Determination.objects.filter(review=review)
+        .select_related("supersedes")
+        .defer("letter_pdf", "letter_html", "supersedes__letter_pdf", "supersedes__letter_html")
+        .annotate(is_superseded=Exists(Determination.objects.filter(supersedes=OuterRef("pk"))))
+        .order_by("-decided_at", "-id")
+    )
+
+
+def determination_for_page(public_id) -> Determination:
+    return Determination.objects.select_related("review", "supersedes").get(public_id=public_id)

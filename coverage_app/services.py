@@ -1,6 +1,7 @@
 """Writes. Every change to a review goes through a function here, in one transaction, and leaves a
 ReviewEvent saying who did it and when."""
 
+import hashlib
 import secrets
 
 from django.core.exceptions import PermissionDenied
@@ -8,9 +9,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from coverage_app import roles
-from coverage_app.evaluation import as_json, determine
+from coverage_app.evaluation import determine, snapshot
 from coverage_app.lib import deadlines, questionnaire, rules
-from coverage_app.models import Review, ReviewEvent
+from coverage_app.letters import render_letter, wording_in_effect
+from coverage_app.models import Determination, Review, ReviewEvent
 
 CASE_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -181,7 +183,7 @@ def _finish(review: Review, user, *, criterion_notes, overall_note, approve: boo
     review.overall_note = overall_note
     review.status = Review.Status.APPROVED if approve else Review.Status.PENDING_PHYSICIAN_REVIEW
     review.policy_version = result.version
-    review.nurse_determination = as_json(result)
+    review.nurse_determination = snapshot(result)
     review.submitted_at = timezone.now()
     review.submitted_by = user
     review.save(
@@ -202,6 +204,8 @@ def _finish(review: Review, user, *, criterion_notes, overall_note, approve: boo
         action=ReviewEvent.Action.APPROVED if approve else ReviewEvent.Action.REFERRED,
         detail={"outcome": result.determination.outcome.value},
     )
+    if approve:
+        _issue(review, user, outcome=Determination.Outcome.APPROVED, role=roles.NURSE)
     return review
 
 
@@ -220,4 +224,150 @@ def review_refer_to_physician(
     """A request that does not meet the criteria goes to a medical director; a nurse never denies."""
     return _finish(
         review, user, criterion_notes=criterion_notes, overall_note=overall_note, approve=False
+    )
+
+
+# --- Issuing determinations -------------------------------------------------------------------
+
+
+def new_reference_number(decided_at) -> str:
+    local = timezone.localtime(decided_at)
+    suffix = "".join(secrets.choice(CASE_NUMBER_ALPHABET) for _ in range(6))
+    return f"D{local:%y%m%d}-{suffix}"
+
+
+def _credentials(user) -> str:
+    profile = getattr(user, "reviewer_profile", None)
+    return profile.credentials.strip() if profile else ""
+
+
+def _issue(
+    review: Review,
+    user,
+    *,
+    outcome: str,
+    role: str,
+    rationale: str = "",
+    peer_to_peer: str = "",
+    supersedes: Determination | None = None,
+    correction_reason: str = "",
+) -> Determination:
+    """Write the determination and its letter, rendered once. Call inside a transaction."""
+    result = determine(questionnaire.to_case(review.answers()))
+    decided_at = timezone.now()
+    determination = Determination(
+        reference_number=new_reference_number(decided_at),
+        review=review,
+        outcome=outcome,
+        decided_at=decided_at,
+        decided_by=user,
+        decider_name=user.get_full_name() or user.get_username(),
+        decider_credentials=_credentials(user),
+        decider_role=role,
+        rationale=rationale,
+        peer_to_peer=peer_to_peer,
+        policy_version=result.version,
+        criteria_snapshot=snapshot(result),
+        wording_snapshot=wording_in_effect(timezone.localdate(decided_at)),
+        supersedes=supersedes,
+        correction_reason=correction_reason,
+    )
+    html, pdf = render_letter(determination, review, superseded=supersedes)
+    determination.letter_html = html
+    determination.letter_pdf = pdf
+    determination.letter_sha256 = hashlib.sha256(pdf).hexdigest()
+    determination.save(force_insert=True)
+    return determination
+
+
+def _require_director(user) -> None:
+    if not roles.has_role(user, roles.DIRECTOR):
+        raise PermissionDenied("Only a medical director may make this decision.")
+    if not _credentials(user):
+        raise ReviewStateError(
+            "Your reviewer profile has no credentials to print on the letter; ask an "
+            "administrator to add them (for example, MD, Hematology)."
+        )
+
+
+def _require_rationale(rationale: str) -> str:
+    rationale = rationale.strip()
+    if not rationale:
+        raise ReviewStateError("A written rationale is required.")
+    return rationale
+
+
+UPHOLD, OVERTURN = "uphold", "overturn"
+
+
+@transaction.atomic
+def director_decide(*, review: Review, user, decision: str, rationale: str, peer_to_peer: str) -> Determination:
+    """A medical director upholds (adverse determination) or overturns (approval) a referred case."""
+    _require_director(user)
+    rationale = _require_rationale(rationale)
+    if decision not in (UPHOLD, OVERTURN):
+        raise ReviewStateError("Choose whether to uphold or overturn.")
+    if peer_to_peer not in Determination.PeerToPeer.values or not peer_to_peer:
+        raise ReviewStateError("Record whether a peer-to-peer conversation was offered or held.")
+    review = _locked(review)
+    if review.status != Review.Status.PENDING_PHYSICIAN_REVIEW:
+        raise ReviewStateError(
+            f"Review {review.case_number} is {review.get_status_display().lower()}, "
+            "not pending physician review."
+        )
+    approve = decision == OVERTURN
+    review.status = Review.Status.APPROVED if approve else Review.Status.ADVERSE_DETERMINATION
+    review.save(update_fields=["status", "updated_at"])
+    ReviewEvent.objects.create(
+        review=review,
+        actor=user,
+        action=ReviewEvent.Action.OVERTURNED if approve else ReviewEvent.Action.UPHELD,
+    )
+    return _issue(
+        review,
+        user,
+        outcome=Determination.Outcome.APPROVED if approve else Determination.Outcome.ADVERSE,
+        role=roles.DIRECTOR,
+        rationale=rationale,
+        peer_to_peer=peer_to_peer,
+    )
+
+
+@transaction.atomic
+def determination_correct(
+    *, determination: Determination, user, outcome: str, rationale: str, reason: str
+) -> Determination:
+    """A medical director issues a correction: a new determination and letter that supersede one."""
+    _require_director(user)
+    rationale = _require_rationale(rationale)
+    reason = reason.strip()
+    if not reason:
+        raise ReviewStateError("Say why the determination is being corrected.")
+    if outcome not in Determination.Outcome.values:
+        raise ReviewStateError("Choose the corrected decision.")
+    old = Determination.objects.select_for_update().get(pk=determination.pk)
+    if Determination.objects.filter(supersedes=old).exists():
+        raise ReviewStateError(f"{old.reference_number} has already been corrected.")
+    review = _locked(old.review)
+    review.status = (
+        Review.Status.APPROVED
+        if outcome == Determination.Outcome.APPROVED
+        else Review.Status.ADVERSE_DETERMINATION
+    )
+    review.save(update_fields=["status", "updated_at"])
+    ReviewEvent.objects.create(
+        review=review,
+        actor=user,
+        action=ReviewEvent.Action.CORRECTED,
+        detail={"supersedes": old.reference_number},
+    )
+    return _issue(
+        review,
+        user,
+        outcome=outcome,
+        role=roles.DIRECTOR,
+        rationale=rationale,
+        peer_to_peer=old.peer_to_peer,
+        supersedes=old,
+        correction_reason=reason,
     )

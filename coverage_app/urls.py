@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coverage_app import views
+from coverage_app import views, views_director
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,5 +10,14 @@ urlpatterns = [
     path("reviews/<uuid:review_id>/", views.review_detail, name="review_detail"),
     path("reviews/<uuid:review_id>/assign/", views.review_assign, name="review_assign"),
     path("reviews/<uuid:review_id>/summary/", views.review_summary, name="review_summary"),
+    path("reviews/<uuid:review_id>/decide/", views_director.review_decide, name="review_decide"),
     path("reviews/<uuid:review_id>/<slug:step>/", views.review_step, name="review_step"),
+    path("physician/queue/", views_director.physician_queue, name="physician_queue"),
+    path("letters/<uuid:determination_id>/", views_director.letter_html, name="letter_html"),
+    path("letters/<uuid:determination_id>/pdf/", views_director.letter_pdf, name="letter_pdf"),
+    path(
+        "letters/<uuid:determination_id>/correct/",
+        views_director.determination_correct,
+        name="determination_correct",
+    ),
 ]

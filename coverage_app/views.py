@@ -19,7 +19,9 @@ REVIEWERS = (roles.NURSE, roles.DIRECTOR)
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if any(roles.has_role(request.user, r) for r in REVIEWERS):
+    if roles.has_role(request.user, roles.DIRECTOR):
+        return redirect("physician_queue")
+    if roles.has_role(request.user, roles.NURSE):
         return redirect("queue")
     if request.user.is_staff:
         return redirect("admin:index")
@@ -87,7 +89,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- One review --------------------------------------------------------------------------------
 
 
-def _review_or_404(review_id) -> Review:
+def review_or_404(review_id) -> Review:
     try:
         return selectors.review_for_page(review_id)
     except Review.DoesNotExist:
@@ -98,11 +100,13 @@ def _review_or_404(review_id) -> Review:
 @roles.role_required(*REVIEWERS)
 def review_detail(request: HttpRequest, review_id) -> HttpResponse:
     """The review as it stands: answers, outcome, history, and what the user may do next."""
-    review = _review_or_404(review_id)
+    review = review_or_404(review_id)
     ctx = {
         "review": review,
         "answers": answers_by_step(review),
         "events": selectors.review_events(review),
+        "determinations": selectors.review_determinations(review),
+        "is_director": roles.has_role(request.user, roles.DIRECTOR),
         "is_nurse": roles.has_role(request.user, roles.NURSE),
         "can_work": review.is_editable and review.assigned_to_id == request.user.pk,
         "steps": questionnaire.STEPS,
@@ -114,7 +118,7 @@ def review_detail(request: HttpRequest, review_id) -> HttpResponse:
 @roles.role_required(roles.NURSE)
 @require_POST
 def review_assign(request: HttpRequest, review_id) -> HttpResponse:
-    review = _review_or_404(review_id)
+    review = review_or_404(review_id)
     try:
         services.review_assign(review=review, user=request.user)
     except services.ReviewStateError as e:
@@ -169,7 +173,7 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
     """One questionnaire step: Back saves a draft and goes back; Save and continue checks it's complete."""
     if step not in STEP_FORMS:
         raise Http404("No such step")
-    review = _review_or_404(review_id)
+    review = review_or_404(review_id)
     if (blocked := _editable_or_redirect(request, review)) is not None:
         return blocked
     answers = review.answers()
@@ -210,7 +214,7 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
 @roles.role_required(roles.NURSE)
 def review_summary(request: HttpRequest, review_id) -> HttpResponse:
     """Every answer, the determination criterion by criterion, notes, and the nurse's decision."""
-    review = _review_or_404(review_id)
+    review = review_or_404(review_id)
     if (blocked := _editable_or_redirect(request, review)) is not None:
         return blocked
     missing = questionnaire.missing(review.answers())

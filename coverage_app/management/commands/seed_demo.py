@@ -4,21 +4,22 @@ For trying the app out; never run by a migration, so production never gets these
 """
 
 import datetime as dt
+from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from coverage_app import roles
-from coverage_app.models import Review
+from coverage_app import roles, services
+from coverage_app.models import Determination, Review, ReviewerProfile
 from coverage_app.services import review_create
 
 DEMO_ACCOUNTS = [
-    # username, password, first, last, role, staff
-    ("nurse", "nurse-0261", "Maria", "Lopez", roles.NURSE, False),
-    ("director", "director-0261", "James", "Carter", roles.DIRECTOR, False),
-    ("policy", "policy-0261", "Priya", "Shah", roles.POLICY_STAFF, True),
+    # username, password, first, last, role, staff, credentials
+    ("nurse", "nurse-0261", "Maria", "Lopez", roles.NURSE, False, "RN"),
+    ("director", "director-0261", "James", "Carter", roles.DIRECTOR, False, "MD, Hematology"),
+    ("policy", "policy-0261", "Priya", "Shah", roles.POLICY_STAFF, True, ""),
 ]
 
 # Received some hours before the seed runs, so due times fall around now.
@@ -70,7 +71,8 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for username, password, first, last, role, staff in DEMO_ACCOUNTS:
+        users = {}
+        for username, password, first, last, role, staff, credentials in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"first_name": first, "last_name": last, "is_staff": staff},
@@ -80,6 +82,8 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
                 self.stdout.write(f"created account {username}")
             user.groups.add(Group.objects.get(name=role))
+            ReviewerProfile.objects.get_or_create(user=user, defaults={"credentials": credentials})
+            users[username] = user
 
         now = timezone.now()
         existing = set(Review.objects.values_list("case_number", flat=True))
@@ -90,3 +94,75 @@ class Command(BaseCommand):
             hours_ago = fields.pop("hours_ago")
             review_create(received_at=now - dt.timedelta(hours=hours_ago), **fields)
             self.stdout.write(f"created review {spec['case_number']}")
+
+        for spec in DECIDED_CASES:
+            if spec["case_number"] in existing:
+                continue
+            self.decide(spec, users["nurse"], users["director"], now)
+
+    def decide(self, spec, nurse, director, now):
+        review = review_create(
+            received_at=now - dt.timedelta(days=2),
+            urgency=Review.Urgency.STANDARD,
+            line_of_business=Review.LineOfBusiness.COMMERCIAL,
+            assigned_to=nurse,
+            status=Review.Status.IN_REVIEW,
+            planned_date_of_service=timezone.localdate(now) + dt.timedelta(days=14),
+            **spec,
+        )
+        notes = {"criterion_notes": {}, "overall_note": "Records from the transplant program reviewed."}
+        if spec["indication"] == Review.Indication.ENHANCE_CHIMERISM:
+            services.review_refer_to_physician(review=review, user=nurse, **notes)
+            services.director_decide(
+                review=review,
+                user=director,
+                decision=services.UPHOLD,
+                peer_to_peer=Determination.PeerToPeer.OFFERED,
+                rationale=(
+                    "The chimerism study of September 21, 2026 shows 100% donor cells in the "
+                    "peripheral blood. With full donor chimerism there is no mixed chimerism for a "
+                    "boost to correct, and the records show no poor graft function."
+                ),
+            )
+        else:
+            services.review_approve(review=review, user=nurse, **notes)
+        self.stdout.write(f"created decided review {spec['case_number']} with its letter")
+
+
+# Two finished cases, so a newcomer sees both kinds of letter at once.
+DECIDED_CASES = [
+    {
+        "case_number": "UR-DEMO-0004",
+        "member_name": "Dora Fischer",
+        "member_id": "M10000004",
+        "member_date_of_birth": dt.date(1961, 9, 30),
+        "requesting_provider": "Dana Whitfield, MD, Riverside Cancer Center",
+        "provider_npi": "1234567893",
+        "service": Review.Service.DLI,
+        "diagnosis_codes": ["C92.02"],
+        "had_transplant": True,
+        "transplant_type": Review.TransplantType.ALLOGENEIC,
+        "transplant_date": dt.date(2025, 8, 12),
+        "same_donor": True,
+        "hematologic_malignancy": True,
+        "indication": Review.Indication.RELAPSED,
+    },
+    {
+        "case_number": "UR-DEMO-0005",
+        "member_name": "Elliot Park",
+        "member_id": "M10000005",
+        "member_date_of_birth": dt.date(1984, 1, 17),
+        "requesting_provider": "Samuel Ortiz, MD, Lakeside Transplant Program",
+        "provider_npi": "1245319599",
+        "service": Review.Service.HPC_BOOST,
+        "diagnosis_codes": ["C91.02", "D75.81"],
+        "had_transplant": True,
+        "transplant_type": Review.TransplantType.ALLOGENEIC,
+        "transplant_date": dt.date(2025, 11, 3),
+        "same_donor": True,
+        "indication": Review.Indication.ENHANCE_CHIMERISM,
+        "donor_chimerism_percent": Decimal("100.0"),
+        "chimerism_study_date": dt.date(2026, 9, 21),
+        "chimerism_specimen": Review.Specimen.PERIPHERAL_BLOOD,
+    },
+]

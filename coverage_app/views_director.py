@@ -1,0 +1,95 @@
+"""The medical director's queue and decisions, and the letters of issued determinations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from coverage_app import roles, selectors, services
+from coverage_app.forms import CorrectionForm, DirectorDecisionForm
+from coverage_app.models import Determination, Review
+from coverage_app.presenters import answers_by_step
+from coverage_app.views import QUEUE_PAGE_SIZE, review_or_404
+
+LETTER_READERS = (roles.NURSE, roles.DIRECTOR, roles.POLICY_STAFF)
+
+
+@login_required
+@roles.role_required(roles.DIRECTOR)
+def physician_queue(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.physician_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "coverage_app/physician_queue.html", {"page": page})
+
+
+@login_required
+@roles.role_required(roles.DIRECTOR)
+def review_decide(request: HttpRequest, review_id) -> HttpResponse:
+    """The whole review for the director, and the decision: uphold or overturn, with a rationale."""
+    review = review_or_404(review_id)
+    if review.status != Review.Status.PENDING_PHYSICIAN_REVIEW:
+        messages.info(request, f"Review {review.case_number} is not waiting for a physician.")
+        return redirect("review_detail", review_id=review.public_id)
+    form = DirectorDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            determination = services.director_decide(review=review, user=request.user, **form.cleaned_data)
+        except services.ReviewStateError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(
+                request,
+                f"Determination {determination.reference_number} issued: "
+                f"{determination.get_outcome_display().lower()}. The letter is ready.",
+            )
+            return redirect("review_detail", review_id=review.public_id)
+    ctx = {"review": review, "answers": answers_by_step(review), "form": form}
+    return render(request, "coverage_app/review_decide.html", ctx)
+
+
+def _determination_or_404(determination_id) -> Determination:
+    try:
+        return selectors.determination_for_page(determination_id)
+    except Determination.DoesNotExist:
+        raise Http404("No such determination") from None
+
+
+@login_required
+@roles.role_required(*LETTER_READERS)
+@require_GET
+def letter_html(request: HttpRequest, determination_id) -> HttpResponse:
+    """The letter as issued, for printing from the browser: the stored HTML, never re-rendered."""
+    determination = _determination_or_404(determination_id)
+    return HttpResponse(determination.letter_html)
+
+
+@login_required
+@roles.role_required(*LETTER_READERS)
+@require_GET
+def letter_pdf(request: HttpRequest, determination_id) -> HttpResponse:
+    """The stored PDF bytes, the same on every download."""
+    determination = _determination_or_404(determination_id)
+    response = HttpResponse(bytes(determination.letter_pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{determination.reference_number}.pdf"'
+    response["X-Content-SHA256"] = determination.letter_sha256
+    return response
+
+
+@login_required
+@roles.role_required(roles.DIRECTOR)
+def determination_correct(request: HttpRequest, determination_id) -> HttpResponse:
+    """A correction: a new determination and letter that supersede this one; both stay visible."""
+    old = _determination_or_404(determination_id)
+    form = CorrectionForm(request.POST or None, initial={"outcome": old.outcome})
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.determination_correct(determination=old, user=request.user, **form.cleaned_data)
+        except services.ReviewStateError as e:
+            form.add_error(None, str(e))
+        else:
+            messages.success(
+                request, f"Correction {new.reference_number} issued; it supersedes {old.reference_number}."
+            )
+            return redirect("review_detail", review_id=old.review.public_id)
+    return render(request, "coverage_app/determination_correct.html", {"old": old, "form": form})
