@@ -245,8 +245,8 @@ class ReviewEvent(models.Model):
         NOTES_SAVED = "notes_saved", "Notes saved"
         APPROVED = "approved", "Approved by nurse"
         REFERRED = "referred", "Sent to physician review"
-        UPHELD = "upheld", "Adverse determination upheld by medical director"
-        OVERTURNED = "overturned", "Overturned (approved) by medical director"
+        UPHELD = "upheld", "Adverse determination upheld"
+        OVERTURNED = "overturned", "Overturned and approved"
         CORRECTED = "corrected", "Determination corrected"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")

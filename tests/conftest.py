@@ -102,3 +102,71 @@ def nurse_review(make_review, nurse):
         planned_date_of_service=dt.date(2026, 12, 15),
         diagnosis_codes=["C92.02"],
     )
+
+
+@pytest.fixture
+def director_with_credentials(director):
+    from coverage_app.models import ReviewerProfile
+
+    ReviewerProfile.objects.create(user=director, credentials="MD, Hematology")
+    return director
+
+
+def complete_answers(review, **changes):
+    """Answer the transplant and indication steps of a DLI request (allogeneic, relapsed)."""
+    import datetime as dt
+
+    from coverage_app.models import Review
+
+    answers = dict(
+        had_transplant=True, transplant_type="allogeneic", transplant_date=dt.date(2025, 6, 1),
+        same_donor=True, hematologic_malignancy=True, indication="relapsed",
+    )
+    answers.update(changes)
+    Review.objects.filter(pk=review.pk).update(**answers)
+    review.refresh_from_db()
+    return review
+
+
+@pytest.fixture
+def approved(nurse, nurse_review):
+    """A DLI request the nurse approved: an issued approval and its letter."""
+    from coverage_app import services
+
+    complete_answers(nurse_review)
+    services.review_approve(review=nurse_review, user=nurse, criterion_notes={}, overall_note="")
+    return nurse_review.determinations.get()
+
+
+@pytest.fixture
+def referred(nurse, nurse_review):
+    """A DLI request after an autologous transplant, sent to physician review."""
+    from coverage_app import services
+
+    complete_answers(nurse_review, transplant_type="autologous", same_donor=None)
+    services.review_refer_to_physician(
+        review=nurse_review, user=nurse, criterion_notes={"DLI-1": "Autologous in 2025"}, overall_note="For MD"
+    )
+    nurse_review.refresh_from_db()
+    return nurse_review
+
+
+@pytest.fixture
+def upheld(referred, director_with_credentials):
+    from coverage_app import services
+
+    return services.director_decide(
+        review=referred, user=director_with_credentials, decision="uphold", peer_to_peer="offered",
+        rationale="The transplant was autologous, so there are no donor lymphocytes to infuse.",
+    )
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Text of a PDF as a reader sees it: NFKC-normalised, whitespace collapsed."""
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    return " ".join(unicodedata.normalize("NFKC", text).split())

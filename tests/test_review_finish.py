@@ -7,21 +7,14 @@ from django.urls import reverse
 
 from coverage_app import services
 from coverage_app.models import Review, ReviewEvent
+from tests.conftest import complete_answers
 
 
 def summary_url(review):
     return reverse("review_summary", kwargs={"review_id": review.public_id})
 
 
-def complete(review, **changes):
-    answers = dict(
-        had_transplant=True, transplant_type="allogeneic", transplant_date=dt.date(2025, 6, 1),
-        same_donor=True, hematologic_malignancy=True, indication="relapsed",
-    )
-    answers.update(changes)
-    Review.objects.filter(pk=review.pk).update(**answers)
-    review.refresh_from_db()
-    return review
+complete = complete_answers
 
 
 @pytest.fixture

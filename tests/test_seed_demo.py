@@ -4,7 +4,7 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 
 from coverage_app import roles
-from coverage_app.models import Review
+from coverage_app.models import Determination, Review
 
 
 def test_it_creates_the_demo_accounts_and_reviews_once(db):
@@ -19,9 +19,13 @@ def test_it_creates_the_demo_accounts_and_reviews_once(db):
         assert user is not None, username
         assert list(user.groups.values_list("name", flat=True)) == [role]
     assert authenticate(username="policy", password="policy-0261").is_staff
-    assert Review.objects.count() == 3
+    assert Review.objects.count() == 5
     for review in Review.objects.all():
         assert review.due_at > review.received_at
+    # one issued approval and one issued adverse determination, each with its letter
+    assert sorted(Determination.objects.values_list("outcome", flat=True)) == ["adverse", "approved"]
+    assert all(bytes(d.letter_pdf).startswith(b"%PDF") for d in Determination.objects.all())
+    assert Determination.objects.get(outcome="adverse").decider_credentials == "MD, Hematology"
 
 
 def test_it_makes_the_three_roles_by_migration(db):

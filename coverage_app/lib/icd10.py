@@ -2,10 +2,22 @@
 
 import re
 from dataclasses import dataclass
-
-import simple_icd_10_cm as icd
+from functools import cache
 
 _SEPARATORS = re.compile(r"[\s,;]+")
+
+
+@cache
+def _codes():
+    # Importing parses the whole code set (seconds): do it on first use, not at every command's
+    # start. The web server warms it when it starts (config/wsgi.py).
+    import simple_icd_10_cm
+
+    return simple_icd_10_cm
+
+
+def warm() -> None:
+    _codes()
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,7 @@ def split_codes(text: str) -> dict[str, str]:
 
 def code_problem(code: str, typed: str | None = None) -> str | None:
     """None when `code` is a billable ICD-10-CM code, else what is wrong with it."""
+    icd = _codes()
     if len(code) > 8 or not code.isascii() or not icd.is_valid_item(code) or not (
         icd.is_category_or_subcategory(code)
     ):
@@ -43,7 +56,7 @@ def code_problem(code: str, typed: str | None = None) -> str | None:
 
 def describe(code: str) -> Diagnosis:
     try:
-        description = icd.get_description(code)
+        description = _codes().get_description(code)
     except ValueError:
         description = "(not in the ICD-10-CM code set)"
     return Diagnosis(code=code, description=description)

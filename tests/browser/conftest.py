@@ -44,6 +44,9 @@ def seeded(transactional_db):
 
     importlib.import_module("coverage_app.migrations.0002_groups").create_groups(apps, None)
     importlib.import_module("coverage_app.migrations.0003_policy_0261").load_policy(apps, None)
+    importlib.import_module(
+        "coverage_app.migrations.0006_letter_wording_and_frozen_determinations"
+    ).load_wording(apps, None)
 
 
 @pytest.fixture
@@ -105,3 +108,18 @@ def log_in(page, username="nurse", password="nurse-pass-0261"):
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture
+def browser_director(seeded, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from coverage_app import roles
+    from coverage_app.models import ReviewerProfile
+
+    user = django_user_model.objects.create_user(
+        username="director", password="director-pass-0261", first_name="James", last_name="Carter"
+    )
+    user.groups.add(Group.objects.get(name=roles.DIRECTOR))
+    ReviewerProfile.objects.create(user=user, credentials="MD, Hematology")
+    return user

@@ -1,0 +1,44 @@
+"""WeasyPrint renders letters with the project's static files only: never the network, never other files."""
+
+import pytest
+
+from coverage_app.letters import LETTER_BASE_URL, StaticFilesOnlyFetcher, html_to_pdf
+from tests.conftest import pdf_text
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/static/css/app.css",
+        "https://example.org/logo.png",
+        "file:///etc/passwd",
+        LETTER_BASE_URL + "static/../../config/settings.py",
+        LETTER_BASE_URL + "media/anything",
+        "data:text/plain,hello",
+    ],
+)
+def test_it_refuses_everything_but_static_files(url):
+    with pytest.raises(ValueError):
+        StaticFilesOnlyFetcher().fetch(url)
+
+
+def test_it_serves_the_letter_fonts_from_disk():
+    response = StaticFilesOnlyFetcher().fetch(LETTER_BASE_URL + "static/fonts/dejavu/DejaVuSans.ttf")
+    assert response.read(4) == b"\x00\x01\x00\x00"  # a TrueType font
+
+
+def test_a_letter_that_names_outside_resources_fetches_nothing(monkeypatch):
+    import urllib.request
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("WeasyPrint tried to open a URL")
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
+    html = (
+        '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
+        '<img src="file:///etc/passwd"><img src="https://example.org/x.png">'
+        '<p style="background: url(file:///etc/shadow)">Only this text</p>'
+    )
+    pdf = html_to_pdf(html)
+    assert "Only this text" in pdf_text(pdf)
+    assert "root:" not in pdf_text(pdf)

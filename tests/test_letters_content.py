@@ -1,0 +1,134 @@
+"""What each letter carries, read back out of the stored PDF as a member would read it."""
+
+import hashlib
+
+from django.urls import reverse
+
+from tests.conftest import pdf_text
+
+APPROVAL_MUST_SAY = [
+    "Decision: approved",
+    "Jordan Blake",  # member name
+    "M20000001",  # member ID
+    "April 2, 1970",  # date of birth
+    "Dana Whitfield, MD",  # requesting provider
+    "National Provider Identifier (NPI) 1234567893",
+    "donor lymphocyte infusion (DLI)",
+    "CPT (Current Procedural Terminology) code 38242: Allogeneic lymphocyte infusions",
+    "C92.02: Acute myeloblastic leukemia, in relapse",
+    "Approved date of service December 15, 2026",
+    "Medical Coverage Policy 0261",
+    "Donor Lymphocyte Infusion and Hematopoietic Progenitor Cell (HPC) Boost",
+    "version effective May 15, 2024",
+    "Date of decision",
+    "Nina Reyes",  # who decided
+    "Language assistance",
+    "Nondiscrimination notice",
+]
+
+ADVERSE_MUST_SAY = [
+    "Decision: not approved (adverse determination: not medically necessary)",
+    "Jordan Blake", "M20000001", "April 2, 1970", "Dana Whitfield, MD",
+    "CPT (Current Procedural Terminology) code 38242: Allogeneic lymphocyte infusions",
+    # the specific reason, tied to this member's facts
+    "Donor lymphocyte infusion (DLI) is covered only after an allogeneic (donor) stem cell "
+    "transplant; this member's transplant was autologous.",
+    # the criterion not met, in the policy's words
+    "Criterion DLI-1",
+    "Donor lymphocyte infusion (DLI) is considered medically necessary following an allogeneic "
+    "hematopoietic stem cell transplantation (HSCT)",
+    # the policy relied on, and a free copy on request
+    "Medical Coverage Policy 0261", "version effective May 15, 2024",
+    "You may ask for a copy of this policy and of the criteria we used, free of charge",
+    # the physician's clinical rationale
+    "The transplant was autologous, so there are no donor lymphocytes to infuse.",
+    # what could change the decision
+    "What information could change this decision",
+    "Records showing that the member received an allogeneic (donor) stem cell transplant",
+    # appeal rights
+    "within 180 days from the date you receive this letter",
+    "Expedited (fast) appeal", "decide an expedited appeal within 72 hours",
+    "External review", "independent review organization",
+    "bring a civil action under section 502(a) of ERISA",
+    "Employee Retirement Income Security Act of 1974 (ERISA)",
+    # peer to peer
+    "peer-to-peer conversation",
+    # the physician reviewer, with credentials
+    "Omar Hale, MD, Hematology",
+    "Language assistance", "Nondiscrimination notice",
+]
+
+
+def test_the_approval_letter_carries_every_required_element(approved):
+    text = pdf_text(bytes(approved.letter_pdf))
+    assert [phrase for phrase in APPROVAL_MUST_SAY if phrase not in text] == []
+    assert "appeal" not in text.lower()
+
+
+def test_the_adverse_letter_carries_every_required_element(upheld):
+    text = pdf_text(bytes(upheld.letter_pdf))
+    assert [phrase for phrase in ADVERSE_MUST_SAY if phrase not in text] == []
+
+
+def test_one_pdf_holds_the_member_letter_and_the_provider_copy(upheld):
+    text = pdf_text(bytes(upheld.letter_pdf))
+    assert "LETTER TO THE MEMBER" in text.upper()
+    assert "COPY TO THE REQUESTING PROVIDER" in text.upper()
+    assert text.count("Criterion DLI-1") == 2
+
+
+def test_a_medicare_advantage_member_gets_medicare_appeal_rights(nurse, nurse_review, director_with_credentials):
+    from coverage_app import services
+    from coverage_app.models import Review
+    from tests.conftest import complete_answers
+
+    Review.objects.filter(pk=nurse_review.pk).update(line_of_business="medicare_advantage")
+    complete_answers(nurse_review, hematologic_malignancy=False)
+    services.review_refer_to_physician(review=nurse_review, user=nurse, criterion_notes={}, overall_note="")
+    d = services.director_decide(review=nurse_review, user=director_with_credentials, decision="uphold",
+                                 peer_to_peer="not_offered", rationale="Not a malignancy.")
+    text = pdf_text(bytes(d.letter_pdf))
+    assert "within 65 days from the date of this notice" in text
+    assert "Independent Review Entity" in text
+    assert "502(a)" not in text
+
+
+def test_the_stored_hash_matches_the_stored_bytes(upheld):
+    assert upheld.letter_sha256 == hashlib.sha256(bytes(upheld.letter_pdf)).hexdigest()
+
+
+def test_downloading_twice_gives_identical_bytes(client, nurse, upheld):
+    client.force_login(nurse)
+    url = reverse("letter_pdf", kwargs={"determination_id": upheld.public_id})
+    first, second = client.get(url), client.get(url)
+    assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
+    assert first["Content-Disposition"] == f'attachment; filename="{upheld.reference_number}.pdf"'
+    assert first.content == second.content == bytes(upheld.letter_pdf)
+    assert hashlib.sha256(first.content).hexdigest() == upheld.letter_sha256
+
+
+def test_the_print_view_is_the_stored_html(client, director, upheld):
+    client.force_login(director)
+    r = client.get(reverse("letter_html", kwargs={"determination_id": upheld.public_id}))
+    assert r.content.decode() == upheld.letter_html
+    assert "Criterion DLI-1" in r.content.decode()
+
+
+def test_notes_and_rationale_print_as_text_not_markup(referred, director_with_credentials):
+    from coverage_app import services
+
+    d = services.director_decide(review=referred, user=director_with_credentials, decision="uphold",
+                                 peer_to_peer="held", rationale="<b>bold</b> & <script>x()</script>")
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in d.letter_html
+    assert "<b>bold</b> & <script>x()</script>" in pdf_text(bytes(d.letter_pdf))
+
+
+def test_the_letter_keeps_the_wording_it_was_printed_with(upheld):
+    import datetime as dt
+
+    from coverage_app.models import LetterWording
+
+    LetterWording.objects.create(kind="peer_to_peer", effective_date=dt.date(2024, 6, 1), text="New words.")
+    upheld.refresh_from_db()
+    assert "New words." not in pdf_text(bytes(upheld.letter_pdf))
+    assert upheld.wording_snapshot["peer_to_peer"].startswith("Your provider may ask")
