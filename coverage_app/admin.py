@@ -1,6 +1,19 @@
-from django.contrib import admin
+"""The admin site: policy staff's workplace for the policy, its versions and the letter wording,
+and a read-only window on reviews, determinations and who looked at them."""
 
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Max, OuterRef, Subquery
+from django.forms.models import BaseInlineFormSet
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from simple_history.admin import SimpleHistoryAdmin
+
+from coverage_app import policy_admin, services
+from coverage_app.lib import rules
 from coverage_app.models import (
+    AccessLog,
     CoveragePolicy,
     Criterion,
     Determination,
@@ -11,59 +24,271 @@ from coverage_app.models import (
     ReviewerProfile,
 )
 
+admin.site.index_template = "admin/coverage_index.html"
+
+
+class FutureDateForm(forms.ModelForm):
+    """New or edited versions take effect in the future: the past was judged by what stood then."""
+
+    def clean_effective_date(self):
+        value = self.cleaned_data["effective_date"]
+        if value <= timezone.localdate():
+            raise forms.ValidationError(
+                "A new or edited version must take effect after today; versions already in effect "
+                "are superseded, never rewritten."
+            )
+        return value
+
+
+class VersionStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [(s, s.capitalize()) for s in (policy_admin.SCHEDULED, policy_admin.IN_EFFECT, policy_admin.SUPERSEDED)]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == policy_admin.SCHEDULED:
+            return queryset.filter(effective_date__gt=today)
+        if self.value() == policy_admin.IN_EFFECT:
+            return queryset.filter(effective_date=policy_admin.in_effect_date_subquery(today))
+        if self.value() == policy_admin.SUPERSEDED:
+            return queryset.filter(effective_date__lt=policy_admin.in_effect_date_subquery(today))
+        return queryset
+
+
+# --- Policies ------------------------------------------------------------------------------------
+
 
 class PolicyRevisionInline(admin.TabularInline):
     model = PolicyRevision
     extra = 0
+    readonly_fields = ["revision_type", "summary", "date"]
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # added by "mark reviewed", so the history can't be rewritten
+
+
+class MarkReviewedForm(forms.Form):
+    summary = forms.CharField(
+        label="Summary of the review",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        initial="No clinical policy statement changes.",
+    )
 
 
 @admin.register(CoveragePolicy)
-class CoveragePolicyAdmin(admin.ModelAdmin):
-    list_display = ["number", "title", "effective_date", "next_review_date"]
+class CoveragePolicyAdmin(SimpleHistoryAdmin):
+    list_display = ["number", "title", "effective_date", "next_review_date", "review_overdue"]
     search_fields = ["number", "title"]
     inlines = [PolicyRevisionInline]
+    actions = ["mark_reviewed"]
+
+    @admin.display(boolean=True, description="Review overdue")
+    def review_overdue(self, obj):
+        return obj.next_review_date < timezone.localdate()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "today": timezone.localdate()}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Mark reviewed (record the annual review)", permissions=["change"])
+    def mark_reviewed(self, request, queryset):
+        form = MarkReviewedForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            for policy in queryset:
+                policy_admin.policy_mark_reviewed(policy, form.cleaned_data["summary"])
+            self.message_user(request, f"Recorded the annual review of {queryset.count()} policy(ies).")
+            return None
+        ctx = {**self.admin_site.each_context(request), "form": form, "policies": queryset,
+               "title": "Mark reviewed", "opts": self.model._meta}
+        return render(request, "admin/coverage_app/mark_reviewed.html", ctx)
+
+
+# --- Policy versions -----------------------------------------------------------------------------
+
+
+class CriteriaFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        codes = [
+            f.cleaned_data.get("code")
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if sorted(c for c in codes if c) != sorted(rules.ALL_CRITERIA_IDS):
+            raise forms.ValidationError(
+                f"A version has exactly one of each criterion: {', '.join(rules.ALL_CRITERIA_IDS)}."
+            )
 
 
 class CriterionInline(admin.StackedInline):
     model = Criterion
+    formset = CriteriaFormSet
     extra = 0
+
+    def _locked(self, obj):
+        return obj is not None and policy_admin.version_locked_reason(obj) is not None
+
+    def has_add_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class PolicyVersionForm(FutureDateForm):
+    class Meta:
+        model = PolicyVersion
+        fields = ["policy", "effective_date", "coverage_statements", "background"]
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(admin.ModelAdmin):
-    list_display = ["policy", "effective_date", "created_at"]
+class PolicyVersionAdmin(SimpleHistoryAdmin):
+    form = PolicyVersionForm
+    list_display = ["__str__", "effective_date", "status", "created_at"]
     list_select_related = ["policy"]
-    list_filter = ["policy"]
+    list_filter = [VersionStatusFilter, "policy"]
+    search_fields = ["policy__number", "policy__title", "background", "criteria__statement"]
     inlines = [CriterionInline]
+    actions = ["new_version_from_this"]
+    change_form_template = "admin/coverage_app/version_change_form.html"
+
+    def get_queryset(self, request):
+        today = timezone.localdate()
+        return (
+            super().get_queryset(request)
+            .annotate(current_date=policy_admin.in_effect_date_subquery(today))
+        )
+
+    @admin.display(description="Status")
+    def status(self, obj):
+        return policy_admin.version_status(obj.effective_date, obj.current_date, timezone.localdate())
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and policy_admin.version_locked_reason(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        version = self.get_object(request, object_id)
+        reason = policy_admin.version_locked_reason(version) if version else None
+        extra_context = {**(extra_context or {}), "locked_reason": reason}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path("<int:object_id>/copy/", self.admin_site.admin_view(self.copy_view), name="coverage_app_policyversion_copy"),
+            *super().get_urls(),
+        ]
+
+    def copy_view(self, request, object_id):
+        if request.method != "POST" or not self.has_add_permission(request):
+            return redirect("admin:coverage_app_policyversion_change", object_id)
+        new = policy_admin.policy_version_copy(PolicyVersion.objects.get(pk=object_id))
+        messages.success(request, f"New version drafted, effective {new.effective_date:%B %-d, %Y}: set its date and edit it.")
+        return redirect("admin:coverage_app_policyversion_change", new.pk)
+
+    @admin.action(description="New version from this", permissions=["add"])
+    def new_version_from_this(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one version to copy.", messages.ERROR)
+            return None
+        new = policy_admin.policy_version_copy(queryset.get())
+        self.message_user(request, f"New version drafted, effective {new.effective_date:%B %-d, %Y}: set its date and edit it.")
+        return redirect("admin:coverage_app_policyversion_change", new.pk)
+
+
+# --- Letter wording ------------------------------------------------------------------------------
+
+
+class LetterWordingForm(FutureDateForm):
+    class Meta:
+        model = LetterWording
+        fields = ["kind", "effective_date", "text"]
+
+
+@admin.register(LetterWording)
+class LetterWordingAdmin(SimpleHistoryAdmin):
+    form = LetterWordingForm
+    list_display = ["kind", "effective_date", "status", "created_at"]
+    list_filter = ["kind"]
+    search_fields = ["text"]
+    actions = ["new_version_from_this"]
+
+    def get_queryset(self, request):
+        current = (
+            LetterWording.objects.filter(kind=OuterRef("kind"), effective_date__lte=timezone.localdate())
+            .order_by()
+            .values("kind")
+            .annotate(current=Max("effective_date"))
+            .values("current")[:1]
+        )
+        return super().get_queryset(request).annotate(current_date=Subquery(current))
+
+    @admin.display(description="Status")
+    def status(self, obj):
+        return policy_admin.version_status(obj.effective_date, obj.current_date, timezone.localdate())
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and policy_admin.wording_locked_reason(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
+
+    @admin.action(description="New version from this", permissions=["add"])
+    def new_version_from_this(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one wording to copy.", messages.ERROR)
+            return None
+        new = policy_admin.letter_wording_copy(queryset.get())
+        self.message_user(request, f"New wording drafted, effective {new.effective_date:%B %-d, %Y}.")
+        return redirect("admin:coverage_app_letterwording_change", new.pk)
+
+
+# --- Read-only records ---------------------------------------------------------------------------
+
+
+class ReadOnlyAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ["case_number", "member_id", "service", "status", "urgency", "due_at", "assigned_to"]
     list_select_related = ["assigned_to"]
     list_filter = ["status", "service", "urgency", "line_of_business"]
     search_fields = ["case_number", "member_id", "member_name"]
-    raw_id_fields = ["assigned_to", "policy_version"]
+    raw_id_fields = ["assigned_to", "submitted_by", "policy_version"]
 
-
-@admin.register(LetterWording)
-class LetterWordingAdmin(admin.ModelAdmin):
-    list_display = ["kind", "effective_date", "created_at"]
-    list_filter = ["kind"]
-    search_fields = ["text"]
-
-
-@admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "credentials"]
-    list_select_related = ["user"]
-    raw_id_fields = ["user"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "credentials"]
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        review = self.get_object(request, object_id)
+        if review is not None and self.has_view_permission(request, review):
+            services.access_record(user=request.user, review=review, kind=AccessLog.Kind.REVIEW, path=request.path)
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(Determination)
-class DeterminationAdmin(admin.ModelAdmin):
-    """Issued determinations are read-only everywhere; corrections are issued from the review."""
+class DeterminationAdmin(ReadOnlyAdmin):
+    """Issued determinations never change; corrections are issued from the review."""
 
     list_display = ["reference_number", "review", "outcome", "decided_at", "decider_name"]
     list_select_related = ["review"]
@@ -71,6 +296,32 @@ class DeterminationAdmin(admin.ModelAdmin):
     search_fields = ["reference_number", "review__case_number", "review__member_id"]
     exclude = ["letter_pdf", "letter_html"]
     raw_id_fields = ["review", "decided_by", "policy_version", "supersedes"]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        d = self.get_object(request, object_id)
+        if d is not None and self.has_view_permission(request, d):
+            services.access_record(
+                user=request.user, review=d.review, determination=d, kind=AccessLog.Kind.LETTER, path=request.path
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "case_number", "member_id", "kind", "path"]
+    list_select_related = ["user", "review"]
+    list_filter = ["kind", ("at", admin.DateFieldListFilter)]
+    date_hierarchy = "at"
+    search_fields = ["user__username", "user__last_name", "review__member_id", "review__case_number"]
+    raw_id_fields = ["user", "review", "determination"]
+
+    @admin.display(description="Case", ordering="review__case_number")
+    def case_number(self, obj):
+        return obj.review.case_number
+
+    @admin.display(description="Member ID", ordering="review__member_id")
+    def member_id(self, obj):
+        return obj.review.member_id
 
     def has_add_permission(self, request):
         return False
@@ -80,3 +331,11 @@ class DeterminationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReviewerProfile)
+class ReviewerProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "credentials"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "credentials"]

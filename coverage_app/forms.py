@@ -415,3 +415,22 @@ class CorrectionForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class ReportPeriodForm(forms.Form):
+    """A period of whole days, in the plan's time zone, both ends included."""
+
+    MAX_DAYS = 3 * 366
+
+    start = forms.DateField(label="From", widget=DATE_WIDGET)
+    end = forms.DateField(label="To (inclusive)", widget=DATE_WIDGET)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end:
+            if end < start:
+                self.add_error("end", "The end of the period cannot be before its start.")
+            elif (end - start).days > self.MAX_DAYS:
+                self.add_error("end", "Choose a period of three years or less.")
+        return cleaned

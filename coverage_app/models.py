@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from coverage_app.lib import deadlines, questionnaire, rules
 
@@ -13,6 +14,8 @@ class CoveragePolicy(models.Model):
     title = models.CharField(max_length=200)
     effective_date = models.DateField()
     next_review_date = models.DateField()
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "coverage policies"
@@ -29,6 +32,8 @@ class PolicyRevision(models.Model):
     revision_type = models.CharField(max_length=100)
     summary = models.TextField()
     date = models.DateField()
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -51,6 +56,8 @@ class PolicyVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["policy", "-effective_date"]
         constraints = [
@@ -72,6 +79,8 @@ class Criterion(models.Model):
     statement = models.TextField(help_text="The test a reviewer applies, in plain words.")
     policy_words = models.TextField(help_text="The policy's own words the criterion rests on.")
     position = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "criteria"
@@ -210,6 +219,8 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["due_at", "id"]
         indexes = [
@@ -294,6 +305,8 @@ class LetterWording(models.Model):
     text = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["kind", "-effective_date"]
         constraints = [
@@ -342,6 +355,8 @@ class Determination(models.Model):
     letter_pdf = models.BinaryField()
     letter_sha256 = models.CharField(max_length=64)
 
+    history = HistoricalRecords(excluded_fields=["letter_pdf", "letter_html"])
+
     class Meta:
         ordering = ["-decided_at", "-id"]
         indexes = [models.Index(fields=["decided_at"], name="determination_decided_at")]
@@ -352,3 +367,30 @@ class Determination(models.Model):
     @property
     def is_adverse(self) -> bool:
         return self.outcome == self.Outcome.ADVERSE
+
+
+class AccessLog(models.Model):
+    """Every look at a review or a letter: who, which case, when. Protected health information."""
+
+    class Kind(models.TextChoices):
+        REVIEW = "review", "Review"
+        LETTER = "letter", "Letter"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
+    determination = models.ForeignKey(
+        Determination, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    path = models.CharField(max_length=300)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "at"], name="access_user_at"),
+            models.Index(fields=["review", "at"], name="access_review_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} viewed {self.review} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"

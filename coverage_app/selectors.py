@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from coverage_app import roles
 from coverage_app.models import (
     CoveragePolicy,
     Criterion,
@@ -106,3 +107,29 @@ def review_determinations(review: Review) -> QuerySet:
 
 def determination_for_page(public_id) -> Determination:
     return Determination.objects.select_related("review", "supersedes").get(public_id=public_id)
+
+
+def report_rows(start, end) -> list:
+    """One RequestRow per request received from `start` up to (not including) `end`: one query."""
+    from django.db.models import Min, Subquery
+
+    from coverage_app.lib.reports import RequestRow
+
+    in_force = Determination.objects.filter(review=OuterRef("pk"), superseded_by__isnull=True).order_by("-decided_at")
+    overturned = Determination.objects.filter(
+        review=OuterRef("pk"), supersedes__isnull=True, outcome=Determination.Outcome.APPROVED,
+        decider_role=roles.DIRECTOR,
+    )
+    rows = (
+        Review.objects.filter(received_at__gte=start, received_at__lt=end)
+        .annotate(
+            first_decided_at=Min("determinations__decided_at"),
+            outcome=Subquery(in_force.values("outcome")[:1]),
+            overturned=Exists(overturned),
+        )
+        .values_list(
+            "service", "urgency", "line_of_business", "received_at", "due_at",
+            "first_decided_at", "outcome", "overturned",
+        )
+    )
+    return [RequestRow(*row) for row in rows]

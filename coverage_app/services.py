@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from coverage_app import roles
 from coverage_app.evaluation import determine, snapshot
-from coverage_app.lib import deadlines, questionnaire, rules
 from coverage_app.letters import render_letter, wording_in_effect
+from coverage_app.lib import deadlines, questionnaire, rules
 from coverage_app.models import Determination, Review, ReviewEvent
 
 CASE_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -370,4 +370,13 @@ def determination_correct(
         peer_to_peer=old.peer_to_peer,
         supersedes=old,
         correction_reason=reason,
+    )
+
+
+def access_record(*, user, review: Review, kind: str, path: str, determination=None) -> None:
+    """Log a look at a review or a letter: protected health information leaves a trace."""
+    from coverage_app.models import AccessLog
+
+    AccessLog.objects.create(
+        user=user, review=review, determination=determination, kind=kind, path=path[:300]
     )

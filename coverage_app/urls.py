@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coverage_app import views, views_director
+from coverage_app import views, views_director, views_reports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("reviews/<uuid:review_id>/decide/", views_director.review_decide, name="review_decide"),
     path("reviews/<uuid:review_id>/<slug:step>/", views.review_step, name="review_step"),
     path("physician/queue/", views_director.physician_queue, name="physician_queue"),
+    path("reports/", views_reports.report_page, name="reports"),
+    path("reports/csv/", views_reports.report_csv, name="reports_csv"),
     path("letters/<uuid:determination_id>/", views_director.letter_html, name="letter_html"),
     path("letters/<uuid:determination_id>/pdf/", views_director.letter_pdf, name="letter_pdf"),
     path(

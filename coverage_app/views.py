@@ -10,7 +10,7 @@ from coverage_app import roles, selectors, services
 from coverage_app.evaluation import determine
 from coverage_app.forms import STEP_FORMS, NotesForm, RequestForm
 from coverage_app.lib import questionnaire, rules
-from coverage_app.models import Review
+from coverage_app.models import AccessLog, Review
 from coverage_app.presenters import LABELS, answers_by_step
 
 QUEUE_PAGE_SIZE = 25
@@ -89,6 +89,13 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- One review --------------------------------------------------------------------------------
 
 
+def log_access(request: HttpRequest, review: Review, determination=None) -> None:
+    kind = AccessLog.Kind.LETTER if determination else AccessLog.Kind.REVIEW
+    services.access_record(
+        user=request.user, review=review, determination=determination, kind=kind, path=request.path
+    )
+
+
 def review_or_404(review_id) -> Review:
     try:
         return selectors.review_for_page(review_id)
@@ -101,6 +108,7 @@ def review_or_404(review_id) -> Review:
 def review_detail(request: HttpRequest, review_id) -> HttpResponse:
     """The review as it stands: answers, outcome, history, and what the user may do next."""
     review = review_or_404(review_id)
+    log_access(request, review)
     ctx = {
         "review": review,
         "answers": answers_by_step(review),
@@ -176,6 +184,7 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
     review = review_or_404(review_id)
     if (blocked := _editable_or_redirect(request, review)) is not None:
         return blocked
+    log_access(request, review)
     answers = review.answers()
     if step == "indication" and not (
         questionnaire.is_answered(answers["service"])
@@ -217,6 +226,7 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
     review = review_or_404(review_id)
     if (blocked := _editable_or_redirect(request, review)) is not None:
         return blocked
+    log_access(request, review)
     missing = questionnaire.missing(review.answers())
     result, problem = None, None
     if not missing:

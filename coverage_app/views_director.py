@@ -11,7 +11,7 @@ from coverage_app import roles, selectors, services
 from coverage_app.forms import CorrectionForm, DirectorDecisionForm
 from coverage_app.models import Determination, Review
 from coverage_app.presenters import answers_by_step
-from coverage_app.views import QUEUE_PAGE_SIZE, review_or_404
+from coverage_app.views import QUEUE_PAGE_SIZE, log_access, review_or_404
 
 LETTER_READERS = (roles.NURSE, roles.DIRECTOR, roles.POLICY_STAFF)
 
@@ -31,6 +31,7 @@ def review_decide(request: HttpRequest, review_id) -> HttpResponse:
     if review.status != Review.Status.PENDING_PHYSICIAN_REVIEW:
         messages.info(request, f"Review {review.case_number} is not waiting for a physician.")
         return redirect("review_detail", review_id=review.public_id)
+    log_access(request, review)
     form = DirectorDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -61,6 +62,7 @@ def _determination_or_404(determination_id) -> Determination:
 def letter_html(request: HttpRequest, determination_id) -> HttpResponse:
     """The letter as issued, for printing from the browser: the stored HTML, never re-rendered."""
     determination = _determination_or_404(determination_id)
+    log_access(request, determination.review, determination)
     return HttpResponse(determination.letter_html)
 
 
@@ -70,6 +72,7 @@ def letter_html(request: HttpRequest, determination_id) -> HttpResponse:
 def letter_pdf(request: HttpRequest, determination_id) -> HttpResponse:
     """The stored PDF bytes, the same on every download."""
     determination = _determination_or_404(determination_id)
+    log_access(request, determination.review, determination)
     response = HttpResponse(bytes(determination.letter_pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{determination.reference_number}.pdf"'
     response["X-Content-SHA256"] = determination.letter_sha256

@@ -28,7 +28,7 @@ def test_a_correction_supersedes_with_a_new_letter(client, director_with_credent
     assert bytes(upheld.letter_pdf) == old_pdf  # the old letter is untouched
     assert upheld.review.determinations.count() == 2
     text = pdf_text(bytes(new.letter_pdf))
-    assert f"corrects and replaces our letter of" in text and upheld.reference_number in text
+    assert "corrects and replaces our letter of" in text and upheld.reference_number in text
     assert CORRECTION["reason"] in text
     review = Review.objects.get(pk=upheld.review_id)
     assert review.status == Review.Status.APPROVED

@@ -2,11 +2,10 @@ import datetime as dt
 
 import pytest
 
-from tests.conftest import PROJECT
-
 from coverage_app.lib import rules
 from coverage_app.models import CoveragePolicy, Criterion, PolicyVersion
 from coverage_app.selectors import NoVersionInEffect, policy_version_in_effect
+from tests.conftest import PROJECT
 
 POLICY_TEXT = PROJECT.parent / "shared" / "policy" / "coverage-policy-0261.txt"
 

@@ -5,7 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from coverage_app.lib.rules import Case, Indication, Outcome, Service, TransplantType, evaluate
+from coverage_app.lib.rules import (
+    Case,
+    Indication,
+    Outcome,
+    Service,
+    TransplantType,
+    evaluate,
+)
 
 ALLO, AUTO, NONE = TransplantType.ALLOGENEIC, TransplantType.AUTOLOGOUS, TransplantType.NONE
 

@@ -5,7 +5,12 @@ from playwright.sync_api import expect
 
 from coverage_app.models import Review
 from tests.browser.conftest import log_in
-from tests.browser.journeys import expect_step, fill_request, fill_transplant, save_and_continue
+from tests.browser.journeys import (
+    expect_step,
+    fill_request,
+    fill_transplant,
+    save_and_continue,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,107 @@
+"""Prior-authorization figures for a period, as plans publish them. Pure: no Django.
+
+Covers the requests received in the period: how many, how they ended (so far), how long a decision
+took from receipt, and what share was decided within its deadline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+APPROVED, ADVERSE = "approved", "adverse"
+
+
+@dataclass(frozen=True)
+class RequestRow:
+    service: str  # dli | hpc_boost
+    urgency: str  # standard | urgent
+    line_of_business: str  # commercial | medicare_advantage
+    received_at: dt.datetime
+    due_at: dt.datetime
+    first_decided_at: dt.datetime | None  # the first determination; corrections don't restart it
+    outcome: str | None  # of the determination in force: approved | adverse | None (pending)
+    overturned: bool  # a medical director overturned a nurse's referral and approved
+
+
+@dataclass
+class Counts:
+    received: int = 0
+    approved: int = 0
+    adverse: int = 0
+    overturned: int = 0
+    pending: int = 0
+
+
+@dataclass
+class Timeliness:
+    decided: int = 0
+    within_deadline: int = 0
+
+    @property
+    def share(self) -> float | None:
+        return self.within_deadline / self.decided if self.decided else None
+
+
+@dataclass
+class Report:
+    by_service: dict[str, Counts] = field(default_factory=dict)
+    total: Counts = field(default_factory=Counts)
+    median_hours: float | None = None
+    p90_hours: float | None = None
+    timeliness: dict[tuple[str, str], Timeliness] = field(default_factory=dict)
+
+
+def nearest_rank(sorted_values: list[float], percent: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least `percent`% at or below it."""
+    rank = max(1, math.ceil(percent / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+def build(rows: Iterable[RequestRow], services: Iterable[str], groups: Iterable[tuple[str, str]]) -> Report:
+    report = Report(
+        by_service={s: Counts() for s in services},
+        timeliness={g: Timeliness() for g in groups},
+    )
+    hours: list[float] = []
+    for row in rows:
+        for counts in (report.by_service.setdefault(row.service, Counts()), report.total):
+            counts.received += 1
+            counts.approved += row.outcome == APPROVED
+            counts.adverse += row.outcome == ADVERSE
+            counts.overturned += row.overturned
+            counts.pending += row.outcome is None
+        if row.first_decided_at is None:
+            continue
+        hours.append((row.first_decided_at - row.received_at).total_seconds() / 3600)
+        t = report.timeliness.setdefault((row.urgency, row.line_of_business), Timeliness())
+        t.decided += 1
+        t.within_deadline += row.first_decided_at <= row.due_at
+    if hours:
+        hours.sort()
+        report.median_hours = statistics.median(hours)
+        report.p90_hours = nearest_rank(hours, 90)
+    return report
+
+
+def as_csv_rows(report: Report, service_names: dict[str, str], group_names: dict[tuple[str, str], str]):
+    """(section, group, figure, value) rows for a spreadsheet."""
+    yield ("section", "group", "figure", "value")
+    for key, counts in [*report.by_service.items(), ("total", report.total)]:
+        name = service_names.get(key, key)
+        for figure in ("received", "approved", "adverse", "overturned", "pending"):
+            yield ("requests", name, figure, getattr(counts, figure))
+    yield ("time to decision", "all", "median hours", _round(report.median_hours))
+    yield ("time to decision", "all", "90th percentile hours", _round(report.p90_hours))
+    for key, t in report.timeliness.items():
+        name = group_names.get(key, " / ".join(key))
+        yield ("within deadline", name, "decided", t.decided)
+        yield ("within deadline", name, "within deadline", t.within_deadline)
+        yield ("within deadline", name, "share", "" if t.share is None else f"{t.share:.3f}")
+
+
+def _round(value: float | None):
+    return "" if value is None else f"{value:.1f}"

@@ -1,0 +1,119 @@
+"""Policy staff's rules for versions of the policy and of the letter wording.
+
+A version takes effect on its date. Once that date has come, or once any review or determination
+used it, it can no longer be edited, only superseded by a new version copied from it.
+"""
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max, OuterRef, Subquery
+from django.utils import timezone
+
+from coverage_app.models import (
+    CoveragePolicy,
+    Criterion,
+    LetterWording,
+    PolicyRevision,
+    PolicyVersion,
+)
+
+SCHEDULED, IN_EFFECT, SUPERSEDED = "scheduled", "in effect", "superseded"
+
+
+def in_effect_date_subquery(today: dt.date):
+    """The effective date of the version of the same policy in effect `today`."""
+    return Subquery(
+        PolicyVersion.objects.filter(policy=OuterRef("policy"), effective_date__lte=today)
+        .order_by()
+        .values("policy")
+        .annotate(current=Max("effective_date"))
+        .values("current")[:1]
+    )
+
+
+def version_status(effective_date: dt.date, current_date: dt.date | None, today: dt.date) -> str:
+    if effective_date > today:
+        return SCHEDULED
+    return IN_EFFECT if effective_date == current_date else SUPERSEDED
+
+
+def version_locked_reason(version: PolicyVersion) -> str | None:
+    """Why a version can no longer be edited, or None while it can."""
+    if version.pk is None:
+        return None
+    if version.effective_date <= timezone.localdate():
+        return "it has taken effect"
+    if version.reviews.exists():
+        return "a review was judged against it"
+    from coverage_app.models import Determination
+
+    if Determination.objects.filter(policy_version=version).exists():
+        return "a determination used it"
+    return None
+
+
+def wording_locked_reason(wording: LetterWording) -> str | None:
+    if wording.pk is not None and wording.effective_date <= timezone.localdate():
+        return "it has taken effect, and letters may have been printed with it"
+    return None
+
+
+def next_free_date(taken: set[dt.date], after: dt.date) -> dt.date:
+    day = after + dt.timedelta(days=1)
+    while day in taken:
+        day += dt.timedelta(days=1)
+    return day
+
+
+@transaction.atomic
+def policy_version_copy(version: PolicyVersion) -> PolicyVersion:
+    """A new, editable version with the same words and criteria, effective on the first free day
+    after today and after every existing version (policy staff then set the date they want)."""
+    taken = set(PolicyVersion.objects.filter(policy=version.policy).values_list("effective_date", flat=True))
+    start = max([timezone.localdate(), *taken])
+    new = PolicyVersion.objects.create(
+        policy=version.policy,
+        effective_date=next_free_date(taken, start),
+        coverage_statements=list(version.coverage_statements),
+        background=version.background,
+    )
+    # One by one rather than bulk_create, so each gets its row in the history.
+    for c in version.criteria.order_by("position"):
+        Criterion.objects.create(
+            version=new,
+            code=c.code,
+            service=c.service,
+            statement=c.statement,
+            policy_words=c.policy_words,
+            position=c.position,
+        )
+    return new
+
+
+@transaction.atomic
+def letter_wording_copy(wording: LetterWording) -> LetterWording:
+    taken = set(LetterWording.objects.filter(kind=wording.kind).values_list("effective_date", flat=True))
+    start = max([timezone.localdate(), *taken])
+    return LetterWording.objects.create(
+        kind=wording.kind, effective_date=next_free_date(taken, start), text=wording.text
+    )
+
+
+@transaction.atomic
+def policy_mark_reviewed(policy: CoveragePolicy, summary: str) -> PolicyRevision:
+    """Record the annual review in the revision history and set the next review a year on."""
+    today = timezone.localdate()
+    revision = PolicyRevision.objects.create(
+        policy=policy, revision_type="Annual Review", summary=summary.strip(), date=today
+    )
+    try:
+        policy.next_review_date = today.replace(year=today.year + 1)
+    except ValueError:  # February 29
+        policy.next_review_date = today.replace(year=today.year + 1, day=28)
+    policy.save(update_fields=["next_review_date"])
+    return revision
+
+
+def overdue_policies():
+    return CoveragePolicy.objects.filter(next_review_date__lt=timezone.localdate()).order_by("number")

@@ -1,0 +1,72 @@
+"""Prior-authorization reports for policy staff: on a page and as CSV."""
+
+import csv
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from coverage_app import roles, selectors
+from coverage_app.forms import ReportPeriodForm
+from coverage_app.lib import deadlines, reports
+from coverage_app.models import Review
+
+SERVICE_NAMES = {"dli": "DLI (CPT 38242)", "hpc_boost": "HPC boost (CPT 38243)", "total": "All services"}
+GROUPS = [(u, lob) for lob in Review.LineOfBusiness.values for u in Review.Urgency.values]
+GROUP_NAMES = {
+    (u, lob): f"{dict(Review.Urgency.choices)[u]}, {dict(Review.LineOfBusiness.choices)[lob]}"
+    for u, lob in GROUPS
+}
+
+
+def _period(request: HttpRequest) -> ReportPeriodForm:
+    today = timezone.localdate()
+    data = request.GET if "start" in request.GET or "end" in request.GET else {
+        "start": (today - dt.timedelta(days=29)).isoformat(),
+        "end": today.isoformat(),
+    }
+    return ReportPeriodForm(data)
+
+
+def _build(form: ReportPeriodForm) -> reports.Report:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(form.cleaned_data["start"], dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(form.cleaned_data["end"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return reports.build(selectors.report_rows(start, end), ["dli", "hpc_boost"], GROUPS)
+
+
+@login_required
+@roles.role_required(roles.POLICY_STAFF)
+def report_page(request: HttpRequest) -> HttpResponse:
+    form = _period(request)
+    report = _build(form) if form.is_valid() else None
+    ctx = {
+        "form": form,
+        "report": report,
+        "services": [(SERVICE_NAMES[k], c) for k, c in report.by_service.items()] if report else [],
+        "timeliness": [
+            (GROUP_NAMES[k], deadlines.DECISION_WINDOWS[(k[1], k[0])], t)
+            for k, t in report.timeliness.items()
+        ]
+        if report
+        else [],
+        "query": request.GET.urlencode(),
+    }
+    return render(request, "coverage_app/reports.html", ctx)
+
+
+@login_required
+@roles.role_required(roles.POLICY_STAFF)
+def report_csv(request: HttpRequest) -> HttpResponse:
+    form = _period(request)
+    if not form.is_valid():
+        return report_page(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"prior-authorizations-{form.cleaned_data['start']}-to-{form.cleaned_data['end']}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    for row in reports.as_csv_rows(_build(form), SERVICE_NAMES, GROUP_NAMES):
+        writer.writerow(row)
+    return response
