@@ -294,7 +294,6 @@ class DeterminationAdmin(ReadOnlyAdmin):
     list_select_related = ["review"]
     list_filter = ["outcome"]
     search_fields = ["reference_number", "review__case_number", "review__member_id"]
-    exclude = ["letter_pdf", "letter_html"]
     raw_id_fields = ["review", "decided_by", "policy_version", "supersedes"]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

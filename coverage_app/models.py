@@ -351,11 +351,8 @@ class Determination(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
     correction_reason = models.TextField(blank=True)
-    letter_html = models.TextField()
-    letter_pdf = models.BinaryField()
-    letter_sha256 = models.CharField(max_length=64)
 
-    history = HistoricalRecords(excluded_fields=["letter_pdf", "letter_html"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-decided_at", "-id"]
@@ -367,6 +364,21 @@ class Determination(models.Model):
     @property
     def is_adverse(self) -> bool:
         return self.outcome == self.Outcome.ADVERSE
+
+
+class Letter(models.Model):
+    """A determination's letter, rendered once when it was issued. Never changed afterwards."""
+
+    determination = models.OneToOneField(
+        Determination, on_delete=models.PROTECT, primary_key=True, related_name="letter"
+    )
+    html = models.TextField(help_text="The print-friendly page, as issued.")
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Letter {self.determination.reference_number}"
 
 
 class AccessLog(models.Model):

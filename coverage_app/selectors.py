@@ -95,18 +95,17 @@ def physician_queue() -> QuerySet:
 
 
 def review_determinations(review: Review) -> QuerySet:
-    """Every determination of a review, newest first, superseded ones included, without the PDFs."""
+    """Every determination of a review, newest first, superseded ones included."""
     return (
         Determination.objects.filter(review=review)
         .select_related("supersedes")
-        .defer("letter_pdf", "letter_html", "supersedes__letter_pdf", "supersedes__letter_html")
         .annotate(is_superseded=Exists(Determination.objects.filter(supersedes=OuterRef("pk"))))
         .order_by("-decided_at", "-id")
     )
 
 
 def determination_for_page(public_id) -> Determination:
-    return Determination.objects.select_related("review", "supersedes").get(public_id=public_id)
+    return Determination.objects.select_related("review", "supersedes", "letter").get(public_id=public_id)
 
 
 def report_rows(start, end) -> list:

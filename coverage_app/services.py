@@ -12,7 +12,7 @@ from coverage_app import roles
 from coverage_app.evaluation import determine, snapshot
 from coverage_app.letters import render_letter, wording_in_effect
 from coverage_app.lib import deadlines, questionnaire, rules
-from coverage_app.models import Determination, Review, ReviewEvent
+from coverage_app.models import Determination, Letter, Review, ReviewEvent
 
 CASE_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -252,7 +252,7 @@ def _issue(
     supersedes: Determination | None = None,
     correction_reason: str = "",
 ) -> Determination:
-    """Write the determination and its letter, rendered once. Call inside a transaction."""
+    """Write the determination, then its letter, rendered once. Call inside a transaction."""
     result = determine(questionnaire.to_case(review.answers()))
     decided_at = timezone.now()
     determination = Determination(
@@ -272,11 +272,13 @@ def _issue(
         supersedes=supersedes,
         correction_reason=correction_reason,
     )
-    html, pdf = render_letter(determination, review, superseded=supersedes)
-    determination.letter_html = html
-    determination.letter_pdf = pdf
-    determination.letter_sha256 = hashlib.sha256(pdf).hexdigest()
     determination.save(force_insert=True)
+    # Rendered after the determination is written and in the same transaction: a letter that
+    # fails to render takes the determination (and the review's new status) back with it.
+    html, pdf = render_letter(determination, review, superseded=supersedes)
+    Letter.objects.create(
+        determination=determination, html=html, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()
+    )
     return determination
 
 

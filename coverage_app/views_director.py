@@ -63,7 +63,7 @@ def letter_html(request: HttpRequest, determination_id) -> HttpResponse:
     """The letter as issued, for printing from the browser: the stored HTML, never re-rendered."""
     determination = _determination_or_404(determination_id)
     log_access(request, determination.review, determination)
-    return HttpResponse(determination.letter_html)
+    return HttpResponse(determination.letter.html)
 
 
 @login_required
@@ -73,9 +73,10 @@ def letter_pdf(request: HttpRequest, determination_id) -> HttpResponse:
     """The stored PDF bytes, the same on every download."""
     determination = _determination_or_404(determination_id)
     log_access(request, determination.review, determination)
-    response = HttpResponse(bytes(determination.letter_pdf), content_type="application/pdf")
+    letter = determination.letter
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{determination.reference_number}.pdf"'
-    response["X-Content-SHA256"] = determination.letter_sha256
+    response["X-Content-SHA256"] = letter.sha256
     return response
 
 

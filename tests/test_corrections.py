@@ -18,16 +18,16 @@ CORRECTION = {"outcome": "approved", "reason": "The transplant records show an a
 
 
 def test_a_correction_supersedes_with_a_new_letter(client, director_with_credentials, upheld):
-    old_pdf = bytes(upheld.letter_pdf)
+    old_pdf = bytes(upheld.letter.pdf)
     client.force_login(director_with_credentials)
     r = client.post(correct_url(upheld), CORRECTION)
     assert r.status_code == 302
     new = Determination.objects.get(supersedes=upheld)
     assert new.outcome == "approved" and new.correction_reason == CORRECTION["reason"]
     upheld.refresh_from_db()
-    assert bytes(upheld.letter_pdf) == old_pdf  # the old letter is untouched
+    assert bytes(upheld.letter.pdf) == old_pdf  # the old letter is untouched
     assert upheld.review.determinations.count() == 2
-    text = pdf_text(bytes(new.letter_pdf))
+    text = pdf_text(bytes(new.letter.pdf))
     assert "corrects and replaces our letter of" in text and upheld.reference_number in text
     assert CORRECTION["reason"] in text
     review = Review.objects.get(pk=upheld.review_id)
@@ -54,8 +54,17 @@ def test_nurses_cannot_correct(client, nurse, upheld):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger is PostgreSQL's")
-def test_the_database_refuses_to_change_or_delete_an_issued_determination(upheld):
-    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
-        Determination.objects.filter(pk=upheld.pk).update(rationale="rewritten")
-    with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
-        Determination.objects.filter(pk=upheld.pk).delete()
+def test_the_database_refuses_to_change_or_delete_an_issued_determination_or_letter(upheld):
+    from coverage_app.models import Letter
+
+    attempts = [
+        lambda: Determination.objects.filter(pk=upheld.pk).update(rationale="rewritten"),
+        lambda: Determination.objects.filter(pk=upheld.pk)._raw_delete("default"),
+        lambda: Letter.objects.filter(pk=upheld.pk).update(pdf=b"forged"),
+        lambda: Letter.objects.filter(pk=upheld.pk).delete(),
+    ]
+    for attempt in attempts:
+        with pytest.raises(DatabaseError, match="cannot be changed"), transaction.atomic():
+            attempt()
+    upheld.letter.refresh_from_db()
+    assert bytes(upheld.letter.pdf).startswith(b"%PDF")

@@ -39,9 +39,9 @@ def test_it_writes_each_letter_of_the_day_and_a_merged_copy(tmp_path, approved, 
     assert (status, err) == (0, "")
     assert out.strip() == f"wrote 2 letters issued on {day} to {tmp_path / 'mail'}, merged into letters-{day}.pdf"
     for d in (approved, upheld):
-        assert (tmp_path / "mail" / f"{d.reference_number}.pdf").read_bytes() == bytes(d.letter_pdf)
+        assert (tmp_path / "mail" / f"{d.reference_number}.pdf").read_bytes() == bytes(d.letter.pdf)
     merged = PdfReader(tmp_path / "mail" / f"letters-{day}.pdf")
-    pages = sum(len(PdfReader(io.BytesIO(bytes(d.letter_pdf))).pages) for d in (approved, upheld))
+    pages = sum(len(PdfReader(io.BytesIO(bytes(d.letter.pdf))).pages) for d in (approved, upheld))
     assert len(merged.pages) == pages
 
 

@@ -60,18 +60,18 @@ ADVERSE_MUST_SAY = [
 
 
 def test_the_approval_letter_carries_every_required_element(approved):
-    text = pdf_text(bytes(approved.letter_pdf))
+    text = pdf_text(bytes(approved.letter.pdf))
     assert [phrase for phrase in APPROVAL_MUST_SAY if phrase not in text] == []
     assert "appeal" not in text.lower()
 
 
 def test_the_adverse_letter_carries_every_required_element(upheld):
-    text = pdf_text(bytes(upheld.letter_pdf))
+    text = pdf_text(bytes(upheld.letter.pdf))
     assert [phrase for phrase in ADVERSE_MUST_SAY if phrase not in text] == []
 
 
 def test_one_pdf_holds_the_member_letter_and_the_provider_copy(upheld):
-    text = pdf_text(bytes(upheld.letter_pdf))
+    text = pdf_text(bytes(upheld.letter.pdf))
     assert "LETTER TO THE MEMBER" in text.upper()
     assert "COPY TO THE REQUESTING PROVIDER" in text.upper()
     assert text.count("Criterion DLI-1") == 2
@@ -87,14 +87,14 @@ def test_a_medicare_advantage_member_gets_medicare_appeal_rights(nurse, nurse_re
     services.review_refer_to_physician(review=nurse_review, user=nurse, criterion_notes={}, overall_note="")
     d = services.director_decide(review=nurse_review, user=director_with_credentials, decision="uphold",
                                  peer_to_peer="not_offered", rationale="Not a malignancy.")
-    text = pdf_text(bytes(d.letter_pdf))
+    text = pdf_text(bytes(d.letter.pdf))
     assert "within 65 days from the date of this notice" in text
     assert "Independent Review Entity" in text
     assert "502(a)" not in text
 
 
 def test_the_stored_hash_matches_the_stored_bytes(upheld):
-    assert upheld.letter_sha256 == hashlib.sha256(bytes(upheld.letter_pdf)).hexdigest()
+    assert upheld.letter.sha256 == hashlib.sha256(bytes(upheld.letter.pdf)).hexdigest()
 
 
 def test_downloading_twice_gives_identical_bytes(client, nurse, upheld):
@@ -103,14 +103,14 @@ def test_downloading_twice_gives_identical_bytes(client, nurse, upheld):
     first, second = client.get(url), client.get(url)
     assert first.status_code == 200 and first["Content-Type"] == "application/pdf"
     assert first["Content-Disposition"] == f'attachment; filename="{upheld.reference_number}.pdf"'
-    assert first.content == second.content == bytes(upheld.letter_pdf)
-    assert hashlib.sha256(first.content).hexdigest() == upheld.letter_sha256
+    assert first.content == second.content == bytes(upheld.letter.pdf)
+    assert hashlib.sha256(first.content).hexdigest() == upheld.letter.sha256
 
 
 def test_the_print_view_is_the_stored_html(client, director, upheld):
     client.force_login(director)
     r = client.get(reverse("letter_html", kwargs={"determination_id": upheld.public_id}))
-    assert r.content.decode() == upheld.letter_html
+    assert r.content.decode() == upheld.letter.html
     assert "Criterion DLI-1" in r.content.decode()
 
 
@@ -119,8 +119,8 @@ def test_notes_and_rationale_print_as_text_not_markup(referred, director_with_cr
 
     d = services.director_decide(review=referred, user=director_with_credentials, decision="uphold",
                                  peer_to_peer="held", rationale="<b>bold</b> & <script>x()</script>")
-    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in d.letter_html
-    assert "<b>bold</b> & <script>x()</script>" in pdf_text(bytes(d.letter_pdf))
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; &lt;script&gt;" in d.letter.html
+    assert "<b>bold</b> & <script>x()</script>" in pdf_text(bytes(d.letter.pdf))
 
 
 def test_the_letter_keeps_the_wording_it_was_printed_with(upheld):
@@ -130,5 +130,5 @@ def test_the_letter_keeps_the_wording_it_was_printed_with(upheld):
 
     LetterWording.objects.create(kind="peer_to_peer", effective_date=dt.date(2024, 6, 1), text="New words.")
     upheld.refresh_from_db()
-    assert "New words." not in pdf_text(bytes(upheld.letter_pdf))
+    assert "New words." not in pdf_text(bytes(upheld.letter.pdf))
     assert upheld.wording_snapshot["peer_to_peer"].startswith("Your provider may ask")

@@ -68,7 +68,7 @@ def test_upholding_issues_an_adverse_determination_with_its_letter(client, direc
     assert d.rationale == UPHOLD["rationale"]
     assert d.policy_version.effective_date == dt.date(2024, 5, 15)
     assert d.criteria_snapshot["criteria"][0]["policy_words"].startswith("Donor lymphocyte infusion (DLI)")
-    assert bytes(d.letter_pdf).startswith(b"%PDF-")
+    assert bytes(d.letter.pdf).startswith(b"%PDF-")
     assert d.reference_number.startswith("D")
     assert referred.events.last().action == ReviewEvent.Action.UPHELD
 

@@ -29,7 +29,7 @@ def period(make_review, nurse, director):
             reference_number=f"D-{review.case_number}-{hours}", review=review, outcome=outcome,
             decided_at=review.received_at + hours * H, decided_by=by, decider_name=by.username,
             decider_role=role, policy_version=version, criteria_snapshot={}, wording_snapshot={},
-            letter_html="", letter_pdf=b"%PDF", letter_sha256="0" * 64, supersedes=supersedes,
+            supersedes=supersedes,
         )
 
     r1 = make_review(case_number="R1", service="dli", urgency="urgent", received_at=at(5))

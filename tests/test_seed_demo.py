@@ -24,7 +24,7 @@ def test_it_creates_the_demo_accounts_and_reviews_once(db):
         assert review.due_at > review.received_at
     # one issued approval and one issued adverse determination, each with its letter
     assert sorted(Determination.objects.values_list("outcome", flat=True)) == ["adverse", "approved"]
-    assert all(bytes(d.letter_pdf).startswith(b"%PDF") for d in Determination.objects.all())
+    assert all(bytes(d.letter.pdf).startswith(b"%PDF") for d in Determination.objects.all())
     assert Determination.objects.get(outcome="adverse").decider_credentials == "MD, Hematology"
 
 

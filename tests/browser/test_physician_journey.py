@@ -53,7 +53,7 @@ def test_the_director_upholds_and_the_letter_downloads(page, browser_nurse, brow
     download.save_as(pdf_path)
 
     determination = Determination.objects.get()
-    assert pdf_path.read_bytes() == bytes(determination.letter_pdf)
+    assert pdf_path.read_bytes() == bytes(determination.letter.pdf)
     assert Review.objects.get().status == Review.Status.ADVERSE_DETERMINATION
     assert "James Carter, MD, Hematology" in pdf_text(pdf_path.read_bytes())
 

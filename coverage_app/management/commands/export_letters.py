@@ -40,7 +40,7 @@ class Command(BaseCommand):
         letters = (
             Determination.objects.filter(decided_at__gte=start, decided_at__lt=start + dt.timedelta(days=1))
             .order_by("decided_at", "id")
-            .values_list("reference_number", "letter_pdf")
+            .values_list("reference_number", "letter__pdf")
         )
         merged = PdfWriter() if options["merged"] else None
         count = 0
