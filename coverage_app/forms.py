@@ -239,6 +239,7 @@ class IndicationForm(StepForm):
     indication_detail = forms.CharField(
         label="Describe the other reason",
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Asked when the indication is another reason.",
     )
@@ -338,7 +339,7 @@ class NotesForm(forms.Form):
     """The summary's notes: one per criterion shown, and one overall."""
 
     overall_note = forms.CharField(
-        label="Overall note", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Overall note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, criterion_ids: list[str], notes: dict, overall: str, **kwargs):
@@ -348,6 +349,7 @@ class NotesForm(forms.Form):
             self.fields[f"note_{code}"] = forms.CharField(
                 label=f"Note on {code}",
                 required=False,
+                max_length=5000,
                 initial=notes.get(code, ""),
                 widget=forms.Textarea(attrs={"rows": 2}),
             )

@@ -218,6 +218,9 @@ class Review(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every change: a page posts the revision it showed, so a second tab's stale save
+    # is caught instead of silently overwriting the first.
+    revision = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
 

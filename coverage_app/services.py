@@ -21,6 +21,28 @@ class ReviewStateError(Exception):
     """The review is not in a state that allows this; the message says why, for the user."""
 
 
+class EditConflict(ReviewStateError):
+    """The review changed after the page was opened: saving would overwrite someone's work."""
+
+
+def _check_revision(review: Review, expected: int | None) -> None:
+    if expected is None or expected == review.revision:
+        return
+    last = ReviewEvent.objects.filter(review=review).select_related("actor").order_by("-at", "-id").first()
+    who = f" by {last.actor.get_full_name() or last.actor.get_username()}" if last else ""
+    when = f" at {timezone.localtime(last.at):%-I:%M %p}" if last else ""
+    raise EditConflict(
+        f"This review was changed{who}{when} after you opened this page, perhaps in another tab. "
+        "Nothing you entered here was saved, and it is still on this page: check it against the "
+        "saved answers, then save again to keep yours."
+    )
+
+
+def _save(review: Review, fields: list[str]) -> None:
+    review.revision += 1
+    review.save(update_fields=[*fields, "revision", "updated_at"])
+
+
 def new_case_number(received_at) -> str:
     local = timezone.localtime(received_at)
     suffix = "".join(secrets.choice(CASE_NUMBER_ALPHABET) for _ in range(5))
@@ -114,31 +136,35 @@ def review_assign(*, review: Review, user) -> Review:
         raise ReviewStateError(f"Review {review.case_number} is already finished.")
     review.assigned_to = user
     review.status = Review.Status.IN_REVIEW
-    review.save(update_fields=["assigned_to", "status", "updated_at"])
+    _save(review, ["assigned_to", "status"])
     ReviewEvent.objects.create(review=review, actor=user, action=ReviewEvent.Action.ASSIGNED)
     return review
 
 
 @transaction.atomic
-def review_save_answers(*, review: Review, user, answers: dict) -> list[str]:
+def review_save_answers(
+    *, review: Review, user, answers: dict, expected_revision: int | None = None
+) -> list[str]:
     """Save a step's answers as a draft, and clear answers that no longer apply.
 
-    Returns the fields that were cleared, so the reviewer can be told.
+    Returns the fields that were cleared, so the reviewer can be told. Raises EditConflict when
+    the review changed since the page showed `expected_revision`.
     """
     review = _locked(review)
     _require_editable_by(review, user)
+    _check_revision(review, expected_revision)
     before = review.answers()
     merged = questionnaire.without_inapplicable({**before, **answers})
     changed = [f for f, v in merged.items() if v != before[f]]
     for field in changed:
         setattr(review, field, merged[field])
-    update_fields = changed + ["updated_at"]
+    update_fields = list(changed)
     if {"urgency", "line_of_business"} & set(changed):
         review.due_at = _due(review.received_at, review.urgency, review.line_of_business)
         update_fields.append("due_at")
     cleared = questionnaire.cleared_fields(before, merged)
     if changed:
-        review.save(update_fields=update_fields)
+        _save(review, update_fields)
         ReviewEvent.objects.create(
             review=review,
             actor=user,
@@ -149,21 +175,27 @@ def review_save_answers(*, review: Review, user, answers: dict) -> list[str]:
 
 
 @transaction.atomic
-def review_save_notes(*, review: Review, user, criterion_notes: dict, overall_note: str) -> None:
+def review_save_notes(
+    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision: int | None = None
+) -> None:
     review = _locked(review)
     _require_editable_by(review, user)
+    _check_revision(review, expected_revision)
     notes = {code: text for code, text in criterion_notes.items() if text}
     if notes == review.criterion_notes and overall_note == review.overall_note:
         return
     review.criterion_notes = notes
     review.overall_note = overall_note
-    review.save(update_fields=["criterion_notes", "overall_note", "updated_at"])
+    _save(review, ["criterion_notes", "overall_note"])
     ReviewEvent.objects.create(review=review, actor=user, action=ReviewEvent.Action.NOTES_SAVED)
 
 
-def _finish(review: Review, user, *, criterion_notes, overall_note, approve: bool) -> Review:
+def _finish(
+    review: Review, user, *, criterion_notes, overall_note, approve: bool, expected_revision=None
+) -> Review:
     review = _locked(review)
     _require_editable_by(review, user)
+    _check_revision(review, expected_revision)
     gaps = questionnaire.missing(review.answers())
     if gaps:
         raise ReviewStateError("Answer every question before finishing the review.")
@@ -186,8 +218,9 @@ def _finish(review: Review, user, *, criterion_notes, overall_note, approve: boo
     review.nurse_determination = snapshot(result)
     review.submitted_at = timezone.now()
     review.submitted_by = user
-    review.save(
-        update_fields=[
+    _save(
+        review,
+        [
             "criterion_notes",
             "overall_note",
             "status",
@@ -195,8 +228,7 @@ def _finish(review: Review, user, *, criterion_notes, overall_note, approve: boo
             "nurse_determination",
             "submitted_at",
             "submitted_by",
-            "updated_at",
-        ]
+        ],
     )
     ReviewEvent.objects.create(
         review=review,
@@ -210,20 +242,32 @@ def _finish(review: Review, user, *, criterion_notes, overall_note, approve: boo
 
 
 @transaction.atomic
-def review_approve(*, review: Review, user, criterion_notes: dict, overall_note: str) -> Review:
+def review_approve(
+    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision=None
+) -> Review:
     """A nurse approves a request that meets the criteria."""
     return _finish(
-        review, user, criterion_notes=criterion_notes, overall_note=overall_note, approve=True
+        review,
+        user,
+        criterion_notes=criterion_notes,
+        overall_note=overall_note,
+        approve=True,
+        expected_revision=expected_revision,
     )
 
 
 @transaction.atomic
 def review_refer_to_physician(
-    *, review: Review, user, criterion_notes: dict, overall_note: str
+    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision=None
 ) -> Review:
     """A request that does not meet the criteria goes to a medical director; a nurse never denies."""
     return _finish(
-        review, user, criterion_notes=criterion_notes, overall_note=overall_note, approve=False
+        review,
+        user,
+        criterion_notes=criterion_notes,
+        overall_note=overall_note,
+        approve=False,
+        expected_revision=expected_revision,
     )
 
 
@@ -319,7 +363,7 @@ def director_decide(*, review: Review, user, decision: str, rationale: str, peer
         )
     approve = decision == OVERTURN
     review.status = Review.Status.APPROVED if approve else Review.Status.ADVERSE_DETERMINATION
-    review.save(update_fields=["status", "updated_at"])
+    _save(review, ["status"])
     ReviewEvent.objects.create(
         review=review,
         actor=user,
@@ -356,7 +400,7 @@ def determination_correct(
         if outcome == Determination.Outcome.APPROVED
         else Review.Status.ADVERSE_DETERMINATION
     )
-    review.save(update_fields=["status", "updated_at"])
+    _save(review, ["status"])
     ReviewEvent.objects.create(
         review=review,
         actor=user,

@@ -65,7 +65,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status not in dict(QUEUE_STATUS_CHOICES):
         status = selectors.QUEUE_OPEN
     mine = request.GET.get("mine") == "1"
-    search = request.GET.get("q", "")[:40]
+    # Printable characters only: PostgreSQL refuses NUL, and nothing else belongs in an ID.
+    search = "".join(ch for ch in request.GET.get("q", "")[:40] if ch.isprintable())
     reviews = selectors.review_queue(
         status=status, assigned_to=request.user if mine else None, search=search
     )
@@ -171,6 +172,11 @@ def _editable_or_redirect(request: HttpRequest, review: Review) -> HttpResponse 
     return None
 
 
+def _posted_revision(request: HttpRequest) -> int | None:
+    value = request.POST.get("revision", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 def _neighbour(step: str, offset: int) -> str:
     return questionnaire.STEP_SLUGS[questionnaire.STEP_SLUGS.index(step) + offset]
 
@@ -195,23 +201,33 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
         return redirect("review_step", review_id=review.public_id, step=first)
 
     form_class = STEP_FORMS[step]
+    revision = review.revision
     if request.method == "POST":
         going_back = request.POST.get("action") == "back"
         form = form_class(request.POST, instance=review, answers=answers, complete=not going_back)
+        revision = _posted_revision(request)
         if form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.fields}
-            cleared = services.review_save_answers(review=review, user=request.user, answers=data)
-            if cleared:
-                names = ", ".join(LABELS[f].lower() for f in cleared)
-                messages.info(request, f"These answers no longer apply and were cleared: {names}.")
-            target = _neighbour(step, -1 if going_back else 1)
-            if target == "summary":
-                return redirect("review_summary", review_id=review.public_id)
-            return redirect("review_step", review_id=review.public_id, step=target)
+            try:
+                cleared = services.review_save_answers(
+                    review=review, user=request.user, answers=data, expected_revision=revision
+                )
+            except services.EditConflict as e:
+                form.add_error(None, str(e))
+                revision = Review.objects.values_list("revision", flat=True).get(pk=review.pk)
+            else:
+                if cleared:
+                    names = ", ".join(LABELS[f].lower() for f in cleared)
+                    messages.info(request, f"These answers no longer apply and were cleared: {names}.")
+                target = _neighbour(step, -1 if going_back else 1)
+                if target == "summary":
+                    return redirect("review_summary", review_id=review.public_id)
+                return redirect("review_step", review_id=review.public_id, step=target)
     else:
         form = form_class(instance=review, answers=answers)
     ctx = {
         "form": form,
+        "revision": revision,
         "review": review,
         "step": next(s for s in questionnaire.STEPS if s.slug == step),
         "steps": questionnaire.STEPS,
@@ -241,9 +257,15 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
         notes=review.criterion_notes,
         overall=review.overall_note,
     )
+    revision = review.revision
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
-        notes = {"criterion_notes": form.criterion_notes(), "overall_note": form.cleaned_data["overall_note"]}
+        revision = _posted_revision(request)
+        notes = {
+            "criterion_notes": form.criterion_notes(),
+            "overall_note": form.cleaned_data["overall_note"],
+            "expected_revision": revision,
+        }
         try:
             if action == "approve":
                 services.review_approve(review=review, user=request.user, **notes)
@@ -258,9 +280,13 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
             services.review_save_notes(review=review, user=request.user, **notes)
             messages.success(request, "Notes saved.")
             return redirect("review_summary", review_id=review.public_id)
+        except services.EditConflict as e:
+            form.add_error(None, str(e))
+            revision = Review.objects.values_list("revision", flat=True).get(pk=review.pk)
         except services.ReviewStateError as e:
             messages.error(request, str(e))
     ctx = {
+        "revision": revision,
         "review": review,
         "answers": answers_by_step(review),
         "missing": [(f, LABELS[f], questionnaire.STEP_OF_FIELD[f]) for f in missing],

@@ -13,7 +13,12 @@ from coverage_app.forms import ReportPeriodForm
 from coverage_app.lib import deadlines, reports
 from coverage_app.models import Review
 
-SERVICE_NAMES = {"dli": "DLI (CPT 38242)", "hpc_boost": "HPC boost (CPT 38243)", "total": "All services"}
+SERVICE_NAMES = {
+    "dli": "DLI (CPT 38242)",
+    "hpc_boost": "HPC boost (CPT 38243)",
+    "": "Service not yet entered",  # a request still at its first step
+    "total": "All services",
+}
 GROUPS = [(u, lob) for lob in Review.LineOfBusiness.values for u in Review.Urgency.values]
 GROUP_NAMES = {
     (u, lob): f"{dict(Review.Urgency.choices)[u]}, {dict(Review.LineOfBusiness.choices)[lob]}"

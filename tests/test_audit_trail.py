@@ -21,7 +21,7 @@ def test_each_change_to_a_review_is_in_its_history_with_who_made_it(client, nurs
     assert latest.member_name == "Jordan B. Blake"
     assert latest.history_user == nurse
     assert latest.history_type == "~"
-    assert latest.diff_against(latest.prev_record).changed_fields == ["member_name"]
+    assert set(latest.diff_against(latest.prev_record).changed_fields) == {"member_name", "revision"}
 
 
 def test_issued_determinations_and_policy_changes_are_in_the_history(policy_staff, upheld, client):
@@ -89,5 +89,5 @@ def test_the_access_log_list_makes_a_fixed_number_of_queries(client, policy_staf
     review = make_review()
     AccessLog.objects.bulk_create(AccessLog(user=nurse, review=review, kind="review", path="/") for _ in range(150))
     client.force_login(policy_staff)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(14):
         client.get(reverse("admin:coverage_app_accesslog_changelist"))

@@ -26,14 +26,29 @@ def test_it_runs_on_sqlite_with_nothing_set():
     assert p.stdout.split() == ["True", "django.db.backends.sqlite3", "America/New_York"]
 
 
-def test_it_refuses_to_start_in_production_without_a_secret_key():
-    p = load_settings(DEBUG="False")
+REAL_KEY = "k7#Qv9!mZ2@pL4$wX8^rT1&yB6*nC3(eF5)hJ0-uA"  + "s9dG2kL5pQ8"
+
+
+@pytest.mark.parametrize("key", [None, "short-but-random-7Qv9mZ2", "x" * 60, "django-insecure-" + "a1b2c3d4e5" * 5])
+def test_it_refuses_to_start_in_production_without_a_real_secret_key(key):
+    p = load_settings(DEBUG="False", **({"SECRET_KEY": key} if key else {}))
     assert p.returncode != 0
     assert "SECRET_KEY must be set" in p.stderr
 
 
+def test_production_settings_pass_the_deploy_check_with_no_warnings():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    env.update(DEBUG="False", SECRET_KEY=REAL_KEY, ALLOWED_HOSTS="review.example.org")
+    p = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT, env=env, capture_output=True, text=True,
+    )
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "System check identified no issues" in p.stdout
+
+
 def test_it_starts_in_production_with_a_real_secret_key_and_postgres():
-    p = load_settings(DEBUG="False", SECRET_KEY="x" * 50, DATABASE_URL="postgres://u@db:5432/app")
+    p = load_settings(DEBUG="False", SECRET_KEY=REAL_KEY, DATABASE_URL="postgres://u@db:5432/app")
     assert p.returncode == 0, p.stderr
     assert p.stdout.split()[:2] == ["False", "django.db.backends.postgresql"]
 

@@ -1,0 +1,191 @@
+"""Every URL in the URLconf, as each persona, against one table of expected answers.
+
+A URL that is added without a row here fails the test: access is decided, not left to chance.
+Answers: 200 (the page), 403 (refused), 405 (needs a POST), "login" (redirect to the app's log-in
+page), "admin-login" (redirect to the admin's), or another status code.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = ("anonymous", "nurse", "director", "policy_staff")
+
+# Reviewers' pages: (anonymous, nurse, director, policy staff).
+APP = {
+    "accounts/login/": (200, 200, 200, 200),
+    "accounts/logout/": ("login", 405, 405, 405),
+    "accounts/password_change/": ("login", 200, 200, 200),
+    "accounts/password_change/done/": ("login", 200, 200, 200),
+    "": ("login", 302, 302, 302),
+    "policy/": ("login", 200, 200, 200),
+    "queue/": ("login", 200, 200, 403),
+    "reviews/new/": ("login", 200, 403, 403),
+    "reviews/<uuid:review_id>/": ("login", 200, 200, 403),
+    "reviews/<uuid:review_id>/assign/": ("login", 405, 403, 403),
+    "reviews/<uuid:review_id>/summary/": ("login", 200, 403, 403),
+    "reviews/<uuid:review_id>/decide/": ("login", 403, 200, 403),
+    "reviews/<uuid:review_id>/<slug:step>/": ("login", 200, 403, 403),
+    "physician/queue/": ("login", 403, 200, 403),
+    "reports/": ("login", 403, 403, 200),
+    "reports/csv/": ("login", 403, 403, 200),
+    "letters/<uuid:determination_id>/": ("login", 200, 200, 200),
+    "letters/<uuid:determination_id>/pdf/": ("login", 200, 200, 200),
+    "letters/<uuid:determination_id>/correct/": ("login", 403, 200, 403),
+}
+
+# Anonymous users meet the app's log-in page; logged-in non-staff meet the admin's.
+OUT = ("login", "admin-login", "admin-login")
+
+# The admin site: only staff get in; what policy staff may do there is set by their group.
+ADMIN_SITE = {
+    "admin/": ("admin-login", "admin-login", "admin-login", 200),
+    "admin/login/": (200, 200, 200, 302),  # non-staff see "not authorized" on the form
+    "admin/logout/": ("admin-login", 302, 302, 405),  # logging out takes a POST
+    "admin/password_change/": ("admin-login", "admin-login", "admin-login", 200),
+    "admin/password_change/done/": ("admin-login", "admin-login", "admin-login", 200),
+    "admin/autocomplete/": ("admin-login", "admin-login", "admin-login", 403),
+    "admin/jsi18n/": ("admin-login", "admin-login", "admin-login", 200),
+    "admin/r/<path:content_type_id>/<path:object_id>/": ("admin-login", "admin-login", "admin-login", 404),
+    "admin/^(?P<app_label>auth|axes|coverage_app)/$": ("admin-login", "admin-login", "admin-login", 200),
+    "admin/(?P<url>.*)$": ("admin-login", "admin-login", "admin-login", 404),
+    "admin/coverage_app/policyversion/<int:object_id>/copy/": (*OUT, 302),  # GET only goes back
+}
+
+# Each model's admin pages for policy staff:
+# (changelist, add, change, history, delete, object redirect, simple-history record)
+MODELS = {
+    "auth/group": (403, 403, 403, 403, 403, 302, None),
+    "auth/user": (403, 403, 403, 403, 403, 302, None),
+    "axes/accessattempt": (403, 403, 403, 302, 403, 302, None),
+    "axes/accesslog": (403, 403, 403, 403, 403, 302, None),
+    "axes/accessfailurelog": (403, 403, 403, 302, 403, 302, None),
+    "coverage_app/coveragepolicy": (200, 200, 200, 200, 403, 302, 200),
+    "coverage_app/policyversion": (200, 200, 200, 200, 403, 302, 200),
+    "coverage_app/letterwording": (200, 200, 200, 200, 403, 302, 200),
+    "coverage_app/review": (200, 403, 200, 200, 403, 302, 200),
+    "coverage_app/determination": (200, 403, 200, 200, 403, 302, 200),
+    "coverage_app/accesslog": (200, 403, 200, 200, 403, 302, None),
+    "coverage_app/reviewerprofile": (403, 403, 403, 403, 403, 302, None),
+}
+MODEL_PAGES = ("", "add/", "<path:object_id>/change/", "<path:object_id>/history/",
+               "<path:object_id>/delete/", "<path:object_id>/", "^([^/]+)/history/([^/]+)/$")
+
+
+def table() -> dict:
+    rows = {**APP, **ADMIN_SITE}
+    for model, staff_answers in MODELS.items():
+        for page, staff in zip(MODEL_PAGES, staff_answers, strict=True):
+            if staff is not None:
+                rows[f"admin/{model}/{page}"] = (*OUT, staff)
+    rows["admin/auth/user/<id>/password/"] = (*OUT, 403)
+    return rows
+
+
+def all_patterns(patterns=None, prefix="", namespace=None):
+    for p in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(p, URLResolver):
+            yield from all_patterns(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
+        else:
+            assert isinstance(p, URLPattern)
+            yield prefix + str(p.pattern), (f"{namespace}:{p.name}" if namespace else p.name), p
+
+
+@pytest.fixture
+def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
+    """One of everything a URL can point at."""
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+
+    from coverage_app.models import (
+        AccessLog, CoveragePolicy, LetterWording, PolicyVersion, Review, ReviewerProfile,
+    )
+
+    review = Review.objects.get(pk=upheld.review_id)
+    AccessLog.objects.create(user=nurse, review=review, kind="review", path="/")
+    objects = {
+        "auth/group": Group.objects.first(),
+        "auth/user": nurse,
+        "coverage_app/coveragepolicy": CoveragePolicy.objects.first(),
+        "coverage_app/policyversion": PolicyVersion.objects.first(),
+        "coverage_app/letterwording": LetterWording.objects.first(),
+        "coverage_app/review": review,
+        "coverage_app/determination": upheld,
+        "coverage_app/accesslog": AccessLog.objects.first(),
+        "coverage_app/reviewerprofile": ReviewerProfile.objects.first(),
+    }
+    for model in ("coverage_app/coveragepolicy", "coverage_app/policyversion", "coverage_app/letterwording"):
+        objects[model].save()  # loaded by a migration, so give each a row in its history
+    editable = make_review(assigned_to=nurse, status=Review.Status.IN_REVIEW, service="dli")
+    pending = make_review(status=Review.Status.PENDING_PHYSICIAN_REVIEW, submitted_by=nurse)
+    return {"objects": objects, "review": editable, "pending": pending, "determination": upheld,
+            "content_type": ContentType.objects.get_for_model(Review)}
+
+
+def url_for(route, name, world):
+    review, determination = world["review"], world["determination"]
+    if route == "reviews/<uuid:review_id>/decide/":
+        return reverse(name, kwargs={"review_id": world["pending"].public_id})
+    if route.startswith("reviews/<uuid:review_id>/<slug:step>"):
+        return reverse(name, kwargs={"review_id": review.public_id, "step": "request"})
+    if "<uuid:review_id>" in route:
+        return reverse(name, kwargs={"review_id": review.public_id})
+    if "<uuid:determination_id>" in route:
+        return reverse(name, kwargs={"determination_id": determination.public_id})
+    if route.startswith("admin/r/"):
+        return f"/admin/r/{world['content_type'].pk}/{review.pk}/"
+    if route == "admin/(?P<url>.*)$":
+        return "/admin/no-such-page/"
+    if route.startswith("admin/^(?P<app_label>"):
+        return "/admin/coverage_app/"
+    if route.startswith("admin/") and route.count("/") >= 3:
+        model = "/".join(route.split("/")[1:3])
+        obj = world["objects"].get(model)
+        pk = obj.pk if obj is not None else 1
+        page = route.split("/", 3)[3]
+        if page.startswith("^([^/]+)/history/"):
+            history = obj.history.first()
+            return f"/admin/{model}/{pk}/history/{history.history_id}/"
+        return "/" + route.replace("<path:object_id>", str(pk)).replace("<int:object_id>", str(pk)).replace("<id>", str(pk))
+    return "/" + route
+
+
+def outcome(response) -> object:
+    if response.status_code == 302:
+        location = response["Location"]
+        if location.startswith("/accounts/login/"):
+            return "login"
+        if location.startswith("/admin/login/"):
+            return "admin-login"
+    return response.status_code
+
+
+def test_every_url_has_a_row_in_the_table():
+    routes = {route for route, _name, _p in all_patterns()}
+    assert sorted(routes - set(table())) == [], "add a row for each new URL"
+    assert sorted(set(table()) - routes) == [], "remove rows for URLs that are gone"
+
+
+def test_every_url_answers_each_persona_as_the_table_says(client, world, request):
+    users = {"anonymous": None, "nurse": request.getfixturevalue("nurse"),
+             "director": request.getfixturevalue("director_with_credentials"),
+             "policy_staff": request.getfixturevalue("policy_staff")}
+    rows = table()
+    wrong = []
+    for route, name, _pattern in all_patterns():
+        url = url_for(route, name, world)
+        for persona, expected in zip(PERSONAS, rows[route], strict=True):
+            client.logout()
+            if users[persona] is not None:
+                client.force_login(users[persona])
+            response = client.get(url)
+            got = outcome(response)
+            if got != expected:
+                where = response.get("Location", "")
+                wrong.append(f"{persona:12} GET {url}: expected {expected}, got {got} {where}")
+    assert wrong == [], "\n".join(wrong)
+
+
+def test_app_urls_address_objects_by_uuid_never_by_database_id():
+    for route, name, _pattern in all_patterns():
+        if not route.startswith("admin/"):
+            assert "<int:" not in route and "<path:" not in route and "<pk" not in route, route
