@@ -42,3 +42,31 @@ def test_a_letter_that_names_outside_resources_fetches_nothing(monkeypatch):
     pdf = html_to_pdf(html)
     assert "Only this text" in pdf_text(pdf)
     assert "root:" not in pdf_text(pdf)
+
+
+def test_wording_and_rationale_that_name_urls_make_the_letter_fetch_only_its_fonts(monkeypatch, referred, director_with_credentials):
+    import datetime as dt
+
+    from coverage_app import letters, services
+    from coverage_app.models import LetterWording
+
+    LetterWording.objects.create(
+        kind="peer_to_peer", effective_date=dt.date(2024, 6, 1),
+        text='Call us. <img src="file:///etc/passwd"> <link rel=stylesheet href="http://127.0.0.1:9/x.css">',
+    )
+    asked = []
+    original = letters.StaticFilesOnlyFetcher.fetch
+
+    def recording(self, url, headers=None):
+        asked.append(url)
+        return original(self, url, headers)
+
+    monkeypatch.setattr(letters.StaticFilesOnlyFetcher, "fetch", recording)
+    d = services.director_decide(
+        review=referred, user=director_with_credentials, decision="uphold", peer_to_peer="offered",
+        rationale='See <img src="http://127.0.0.1:9/track.png"> and file:///etc/passwd',
+    )
+    assert asked and all(url.startswith(letters.LETTER_BASE_URL + "static/fonts/") for url in asked)
+    text = pdf_text(bytes(d.letter.pdf))
+    assert '<img src="file:///etc/passwd">' in text  # printed as the words typed, not fetched
+    assert "root:x:" not in text

@@ -97,7 +97,12 @@ def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
     from django.contrib.contenttypes.models import ContentType
 
     from coverage_app.models import (
-        AccessLog, CoveragePolicy, LetterWording, PolicyVersion, Review, ReviewerProfile,
+        AccessLog,
+        CoveragePolicy,
+        LetterWording,
+        PolicyVersion,
+        Review,
+        ReviewerProfile,
     )
 
     review = Review.objects.get(pk=upheld.review_id)
