@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test venv browsers clean
+.PHONY: run test loadtest venv clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -22,6 +22,11 @@ run: venv
 test: venv
 	@url=$$(scripts/ensure-postgres) && echo "tests use $${url%%://*} ($$url)" && \
 	  DATABASE_URL="$$url" DB_CONN_MAX_AGE=0 $(PY) -m pytest $(PYTEST_ARGS)
+
+# 50 simulated reviewers for 60 seconds against gunicorn (4 workers) on PostgreSQL.
+loadtest: venv
+	@url=$$(REQUIRE_POSTGRES=1 scripts/ensure-postgres) && \
+	  DATABASE_URL="$$url" $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-output .pytest_cache

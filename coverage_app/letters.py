@@ -33,13 +33,23 @@ class StaticFilesOnlyFetcher(URLFetcher):
         relative = url[len(self.prefix) :].split("?")[0].split("#")[0]
         if not relative or ".." in Path(relative).parts:
             raise ValueError("letters may only use the project's static files")
-        found = finders.find(relative)
+        found = finders.find(relative) or self.collected(relative)
         if not found:
             raise ValueError(f"no static file {relative}")
         mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
         return URLFetcherResponse(
             url, body=Path(found).read_bytes(), headers={"Content-Type": mime_type}
         )
+
+
+    @staticmethod
+    def collected(relative: str) -> str | None:
+        """A fingerprinted name (fonts/x.3f2a.ttf) from collectstatic, served from STATIC_ROOT."""
+        root = Path(settings.STATIC_ROOT).resolve()
+        candidate = (root / relative).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return str(candidate)
+        return None
 
 
 def html_to_pdf(html: str) -> bytes:

@@ -70,3 +70,13 @@ def test_wording_and_rationale_that_name_urls_make_the_letter_fetch_only_its_fon
     text = pdf_text(bytes(d.letter.pdf))
     assert '<img src="file:///etc/passwd">' in text  # printed as the words typed, not fetched
     assert "root:x:" not in text
+
+
+def test_it_serves_fingerprinted_names_from_the_collected_files(tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts" / "DejaVuSans.0123abcd.ttf").write_bytes(b"\x00\x01\x00\x00font")
+    fetcher = StaticFilesOnlyFetcher()
+    assert fetcher.fetch(LETTER_BASE_URL + "static/fonts/DejaVuSans.0123abcd.ttf").read() == b"\x00\x01\x00\x00font"
+    with pytest.raises(ValueError):
+        fetcher.fetch(LETTER_BASE_URL + "static/fonts/../../etc/passwd")
