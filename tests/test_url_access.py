@@ -56,9 +56,9 @@ ADMIN_SITE = {
 MODELS = {
     "auth/group": (403, 403, 403, 403, 403, 302, None),
     "auth/user": (403, 403, 403, 403, 403, 302, None),
-    "axes/accessattempt": (403, 403, 403, 302, 403, 302, None),
+    "axes/accessattempt": (403, 403, 403, 403, 403, 302, None),
     "axes/accesslog": (403, 403, 403, 403, 403, 302, None),
-    "axes/accessfailurelog": (403, 403, 403, 302, 403, 302, None),
+    "axes/accessfailurelog": (403, 403, 403, 403, 403, 302, None),
     "coverage_app/coveragepolicy": (200, 200, 200, 200, 403, 302, 200),
     "coverage_app/policyversion": (200, 200, 200, 200, 403, 302, 200),
     "coverage_app/letterwording": (200, 200, 200, 200, 403, 302, 200),
@@ -105,8 +105,12 @@ def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
         ReviewerProfile,
     )
 
+    from axes.models import AccessAttempt, AccessFailureLog
+    from axes.models import AccessLog as AxesAccessLog
+
     review = Review.objects.get(pk=upheld.review_id)
     AccessLog.objects.create(user=nurse, review=review, kind="review", path="/")
+    axes_fields = {"user_agent": "test", "ip_address": "10.0.0.1", "username": "x", "http_accept": "*/*", "path_info": "/"}
     objects = {
         "auth/group": Group.objects.first(),
         "auth/user": nurse,
@@ -117,6 +121,9 @@ def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
         "coverage_app/determination": upheld,
         "coverage_app/accesslog": AccessLog.objects.first(),
         "coverage_app/reviewerprofile": ReviewerProfile.objects.first(),
+        "axes/accessattempt": AccessAttempt.objects.create(failures_since_start=1, **axes_fields),
+        "axes/accesslog": AxesAccessLog.objects.create(**axes_fields),
+        "axes/accessfailurelog": AccessFailureLog.objects.create(**axes_fields),
     }
     for model in ("coverage_app/coveragepolicy", "coverage_app/policyversion", "coverage_app/letterwording"):
         objects[model].save()  # loaded by a migration, so give each a row in its history
