@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test loadtest venv clean
+.PHONY: run test loadtest bench venv clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,6 +27,11 @@ test: venv
 loadtest: venv
 	@url=$$(REQUIRE_POSTGRES=1 scripts/ensure-postgres) && \
 	  DATABASE_URL="$$url" $(PY) scripts/loadtest.py $(LOADTEST_ARGS)
+
+# Ratios against the framework's floor, with 100,000 reviews; writes bench/results.json.
+bench: venv
+	@url=$$(REQUIRE_POSTGRES=1 scripts/ensure-postgres) && \
+	  DATABASE_URL="$$url" $(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles test-output .pytest_cache

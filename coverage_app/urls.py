@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import path
 
 from coverage_app import views, views_director, views_reports
@@ -23,3 +24,6 @@ urlpatterns = [
         name="determination_correct",
     ),
 ]
+
+if settings.BENCHMARK_FLOOR:
+    urlpatterns.append(path("bench/floor/", views.bench_floor, name="bench_floor"))

@@ -301,3 +301,9 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
     }
     return render(request, "coverage_app/review_summary.html", ctx)
 
+
+
+@login_required
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The framework's floor for `make bench`: a logged-in user, a trivial template, nothing else."""
+    return render(request, "bench_floor.html", {"name": request.user.get_username()})

@@ -93,6 +93,8 @@ def all_patterns(patterns=None, prefix="", namespace=None):
 @pytest.fixture
 def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
     """One of everything a URL can point at."""
+    from axes.models import AccessAttempt, AccessFailureLog
+    from axes.models import AccessLog as AxesAccessLog
     from django.contrib.auth.models import Group
     from django.contrib.contenttypes.models import ContentType
 
@@ -104,9 +106,6 @@ def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
         Review,
         ReviewerProfile,
     )
-
-    from axes.models import AccessAttempt, AccessFailureLog
-    from axes.models import AccessLog as AxesAccessLog
 
     review = Review.objects.get(pk=upheld.review_id)
     AccessLog.objects.create(user=nurse, review=review, kind="review", path="/")

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class Service(StrEnum):
@@ -109,8 +110,9 @@ class CriterionWording:
     policy_words: str
 
 
-@dataclass(frozen=True, slots=True)
-class CriterionResult:
+class CriterionResult(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: it is built for every criterion of every case, and
+    # frozen dataclasses pay for object.__setattr__ on each field.
     id: str
     met: bool
     statement: str
@@ -160,6 +162,8 @@ def _options(enum: type[StrEnum]) -> str:
 
 
 def parse_percent(value: object, field: str = "donor_chimerism_percent") -> Decimal:
+    if type(value) is Decimal and value.is_finite() and 0 <= value <= 100:
+        return value  # the common case, from the questionnaire: nothing to convert
     # bool is an int in Python, but true is not a percentage.
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
         raise InvalidCase(field, "must be a number from 0 to 100")
