@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from coverage_app.evaluation import determine
 from coverage_app.forms import STEP_FORMS, NotesForm, RequestForm
 from coverage_app.lib import questionnaire, rules
 from coverage_app.models import AccessLog, Review
+from coverage_app.paging import CappedPaginator
 from coverage_app.presenters import LABELS, answers_by_step
 
 QUEUE_PAGE_SIZE = 25
@@ -70,7 +70,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     reviews = selectors.review_queue(
         status=status, assigned_to=request.user if mine else None, search=search
     )
-    page = Paginator(reviews, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(reviews, QUEUE_PAGE_SIZE, request.GET.get("page")).get_page(
+        request.GET.get("page")
+    )
     params = request.GET.copy()
     params.pop("page", None)
     now = timezone.now()

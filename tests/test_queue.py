@@ -101,3 +101,16 @@ def test_it_indexes_what_the_queue_filters_and_sorts_on():
     indexed = {tuple(i.fields) for i in Review._meta.indexes}
     assert {("due_at", "id"), ("status", "due_at"), ("assigned_to", "due_at"), ("member_id",)} <= indexed
     assert Review._meta.get_field("case_number").unique
+
+
+def test_it_counts_only_as_far_as_the_page_needs(client, nurse, make_review):
+    for i in range(60):
+        make_review(case_number=f"UR-C{i:03d}")
+    client.force_login(nurse)
+    r = client.get(reverse("queue"))
+    assert len(rows(r)) == 25
+    assert "More than 50 reviews, page 1" in r.content.decode()
+    assert r.context["page"].has_next()
+    last = client.get(reverse("queue"), {"page": "3"})
+    assert len(rows(last)) == 10 and not last.context["page"].has_next()
+    assert "60 reviews, page 3 of 3" in last.content.decode()
