@@ -58,6 +58,38 @@ class VersionStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SupersedeOnlyAdmin(SimpleHistoryAdmin):
+    """Versions that took effect (or were used) are superseded, never edited: "New version from
+    this" copies one into a future-dated draft. Subclasses name the two rules from policy_admin."""
+
+    actions = ["new_version_from_this"]
+    locked_reason = staticmethod(lambda obj: None)
+    copy = staticmethod(lambda obj: obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.locked_reason(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
+
+    def copy_and_open(self, request, obj):
+        new = self.copy(obj)
+        messages.success(
+            request, f"New version drafted, effective {new.effective_date:%B %-d, %Y}: set its date and edit it."
+        )
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", new.pk)
+
+    @admin.action(description="New version from this", permissions=["add"])
+    def new_version_from_this(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one version to copy.", messages.ERROR)
+            return None
+        return self.copy_and_open(request, queryset.get())
+
+
 # --- Policies ------------------------------------------------------------------------------------
 
 
@@ -150,14 +182,15 @@ class PolicyVersionForm(FutureDateForm):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(SimpleHistoryAdmin):
+class PolicyVersionAdmin(SupersedeOnlyAdmin):
     form = PolicyVersionForm
+    locked_reason = staticmethod(policy_admin.version_locked_reason)
+    copy = staticmethod(policy_admin.policy_version_copy)
     list_display = ["__str__", "effective_date", "status", "created_at"]
     list_select_related = ["policy"]
     list_filter = [VersionStatusFilter, "policy"]
     search_fields = ["policy__number", "policy__title", "background", "criteria__statement"]
     inlines = [CriterionInline]
-    actions = ["new_version_from_this"]
     change_form_template = "admin/coverage_app/version_change_form.html"
 
     def get_queryset(self, request):
@@ -170,14 +203,6 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
     @admin.display(description="Status")
     def status(self, obj):
         return policy_admin.version_status(obj.effective_date, obj.current_date, timezone.localdate())
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and policy_admin.version_locked_reason(obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)
@@ -194,18 +219,7 @@ class PolicyVersionAdmin(SimpleHistoryAdmin):
     def copy_view(self, request, object_id):
         if request.method != "POST" or not self.has_add_permission(request):
             return redirect("admin:coverage_app_policyversion_change", object_id)
-        new = policy_admin.policy_version_copy(PolicyVersion.objects.get(pk=object_id))
-        messages.success(request, f"New version drafted, effective {new.effective_date:%B %-d, %Y}: set its date and edit it.")
-        return redirect("admin:coverage_app_policyversion_change", new.pk)
-
-    @admin.action(description="New version from this", permissions=["add"])
-    def new_version_from_this(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, "Choose exactly one version to copy.", messages.ERROR)
-            return None
-        new = policy_admin.policy_version_copy(queryset.get())
-        self.message_user(request, f"New version drafted, effective {new.effective_date:%B %-d, %Y}: set its date and edit it.")
-        return redirect("admin:coverage_app_policyversion_change", new.pk)
+        return self.copy_and_open(request, PolicyVersion.objects.get(pk=object_id))
 
 
 # --- Letter wording ------------------------------------------------------------------------------
@@ -218,12 +232,13 @@ class LetterWordingForm(FutureDateForm):
 
 
 @admin.register(LetterWording)
-class LetterWordingAdmin(SimpleHistoryAdmin):
+class LetterWordingAdmin(SupersedeOnlyAdmin):
     form = LetterWordingForm
+    locked_reason = staticmethod(policy_admin.wording_locked_reason)
+    copy = staticmethod(policy_admin.letter_wording_copy)
     list_display = ["kind", "effective_date", "status", "created_at"]
     list_filter = ["kind"]
     search_fields = ["text"]
-    actions = ["new_version_from_this"]
 
     def get_queryset(self, request):
         current = (
@@ -239,22 +254,6 @@ class LetterWordingAdmin(SimpleHistoryAdmin):
     def status(self, obj):
         return policy_admin.version_status(obj.effective_date, obj.current_date, timezone.localdate())
 
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and policy_admin.wording_locked_reason(obj):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
-
-    @admin.action(description="New version from this", permissions=["add"])
-    def new_version_from_this(self, request, queryset):
-        if queryset.count() != 1:
-            self.message_user(request, "Choose exactly one wording to copy.", messages.ERROR)
-            return None
-        new = policy_admin.letter_wording_copy(queryset.get())
-        self.message_user(request, f"New wording drafted, effective {new.effective_date:%B %-d, %Y}.")
-        return redirect("admin:coverage_app_letterwording_change", new.pk)
 
 
 # --- Read-only records ---------------------------------------------------------------------------
