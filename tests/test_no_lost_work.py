@@ -69,7 +69,10 @@ def test_a_letter_that_fails_to_render_leaves_nothing_half_written(monkeypatch, 
 
 
 def test_a_failed_letter_in_the_browser_shows_the_error_page_and_keeps_the_case(monkeypatch, referred, director_with_credentials):
-    monkeypatch.setattr(services, "render_letter", lambda *a, **k: (_ for _ in ()).throw(OSError("no fonts")))
+    def render_fails(*args, **kwargs):
+        raise OSError("no fonts")
+
+    monkeypatch.setattr(services, "render_letter", render_fails)
     client = Client(raise_request_exception=False)
     client.force_login(director_with_credentials)
     r = client.post(reverse("review_decide", kwargs={"review_id": referred.public_id}),
