@@ -259,7 +259,9 @@ class LetterWordingAdmin(SupersedeOnlyAdmin):
 # --- Read-only records ---------------------------------------------------------------------------
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
+class ReadOnlyMixin:
+    """Records of what happened: visible in the admin, never added, changed or deleted there."""
+
     def has_add_permission(self, request):
         return False
 
@@ -268,6 +270,10 @@ class ReadOnlyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    pass
 
 
 @admin.register(Review)
@@ -305,7 +311,7 @@ class DeterminationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["at", "user", "case_number", "member_id", "kind", "path"]
     list_select_related = ["user", "review"]
     list_filter = ["kind", ("at", admin.DateFieldListFilter)]
@@ -320,15 +326,6 @@ class AccessLogAdmin(admin.ModelAdmin):
     @admin.display(description="Member ID", ordering="review__member_id")
     def member_id(self, obj):
         return obj.review.member_id
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReviewerProfile)
