@@ -10,8 +10,6 @@ and the rules engine. Prints one table and writes bench/results.json.
 import argparse
 import json
 import os
-import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -24,24 +22,22 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
+from scripts.scratch_server import (  # noqa: E402
+    NeedsPostgres,
+    gunicorn,
+    migrate_and_collect,
+    production_env,
+    scratch_database,
+)
+
 PASSWORD = "bench-password-0261"
 
 
 def configure(db_url: str) -> dict:
-    env = {
-        "DATABASE_URL": db_url,
-        "DEBUG": "False",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,testserver",
-        "SECURE_SSL_REDIRECT": "False",
-        "SECURE_COOKIES": "False",
-        "SECURE_HSTS_SECONDS": "0",
-        "BENCHMARK_FLOOR": "True",
-        "DB_CONN_MAX_AGE": "600",
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
+    """Production-like settings for the bench database, in this process and in its children."""
+    env = production_env(db_url, ALLOWED_HOSTS="127.0.0.1,testserver", BENCHMARK_FLOOR="True", DB_CONN_MAX_AGE="600")
     os.environ.update(env)
-    return {**os.environ, **env}
+    return env
 
 
 def median_ms(fn, n: int) -> float:
@@ -308,20 +304,13 @@ def main() -> int:
     parser.add_argument("--output", default=str(PROJECT / "bench" / "results.json"))
     args = parser.parse_args()
 
-    import psycopg
-
-    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parts = urllib.parse.urlsplit(server)
-    if parts.scheme not in ("postgres", "postgresql"):
-        print("error: DATABASE_URL: the benchmark needs PostgreSQL", file=sys.stderr)
+    try:
+        _server, db_url = scratch_database(args.database)
+    except NeedsPostgres as e:
+        print(f"error: {e}", file=sys.stderr)
         return 2
-    db_url = urllib.parse.urlunsplit(parts._replace(path="/" + args.database))
-    with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{args.database}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{args.database}"')
     env = configure(db_url)
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=PROJECT, env=env, check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput"], cwd=PROJECT, env=env, check=True, stdout=subprocess.DEVNULL)
+    migrate_and_collect(env)
 
     import django
 
@@ -344,22 +333,8 @@ def main() -> int:
     print("measuring in process ...", flush=True)
     local = in_process(ctx, args.samples)
     print("measuring over HTTP against gunicorn ...", flush=True)
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{args.port}",
-         "--log-level", "warning"], cwd=PROJECT, env=env,
-    )
-    try:
-        base = f"http://127.0.0.1:{args.port}"
-        for _ in range(60):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(1)
+    with gunicorn(env, args.port, workers=2) as base:
         remote = over_http(base, ctx, args.samples)
-    finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(timeout=30)
     print("measuring letters, export and the rules engine ...", flush=True)
     letter = letters(ctx, 20)
     export_small = export(env, ctx["small_day"])

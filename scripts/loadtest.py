@@ -12,10 +12,7 @@ Traffic goes only to 127.0.0.1; every loop is bounded by the deadline.
 
 import argparse
 import http.cookiejar
-import os
 import re
-import secrets
-import signal
 import statistics
 import subprocess
 import sys
@@ -30,6 +27,16 @@ from pathlib import Path
 import psycopg
 
 PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from scripts.scratch_server import (  # noqa: E402
+    NeedsPostgres,
+    gunicorn,
+    migrate_and_collect,
+    production_env,
+    scratch_database,
+)
+
 PASSWORD = "load-test-password-0261"
 REVISION = re.compile(r'name="revision" value="(\d+)"')
 UUID_IN_PATH = re.compile(r"/reviews/([0-9a-f-]{36})/")
@@ -140,24 +147,16 @@ class Reviewer:
             n += 1
 
 
-def manage(env: dict, *args: str, quiet: bool = True) -> None:
-    subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT, env=env, check=True,
-                   stdout=subprocess.DEVNULL if quiet else None)
-
-
-def prepare_database(admin_url: str, name: str, env: dict, clients: int) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    manage(env, "migrate", "--noinput")
-    manage(env, "collectstatic", "--noinput")
-    manage(env, "shell", "-c", (
+def create_nurses(env: dict, clients: int) -> None:
+    script = (
         "from django.contrib.auth.models import Group, User\n"
         "nurses = Group.objects.get(name='Nurse reviewer')\n"
         f"for i in range({clients}):\n"
         f"    u = User.objects.create_user(f'loadnurse{{i:03d}}', password='{PASSWORD}')\n"
         "    u.groups.add(nurses)\n"
-    ))
+    )
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", script], cwd=PROJECT, env=env,
+                   check=True, stdout=subprocess.DEVNULL)
 
 
 def verify(url: str, finished: list[str]) -> tuple[bool, str]:
@@ -197,32 +196,17 @@ def main() -> int:
     parser.add_argument("--database", default="coverage_loadtest")
     args = parser.parse_args()
 
-    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parts = urllib.parse.urlsplit(server)
-    if parts.scheme not in ("postgres", "postgresql"):
-        print("error: DATABASE_URL: the load test needs PostgreSQL", file=sys.stderr)
-        return 2
-    db_url = urllib.parse.urlunsplit(parts._replace(path="/" + args.database))
-    env = {**os.environ, "DATABASE_URL": db_url, "DEBUG": "False",
-           "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "False", "SECURE_COOKIES": "False", "SECURE_HSTS_SECONDS": "0",
-           "DB_CONN_MAX_AGE": "60", "AXES_FAILURE_LIMIT": "1000"}
-    print(f"preparing database {args.database} with {args.clients} nurse accounts ...", flush=True)
-    prepare_database(server, args.database, env, args.clients)
-
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(args.workers),
-         "--bind", f"127.0.0.1:{args.port}", "--timeout", "120", "--log-level", "warning"],
-        cwd=PROJECT, env=env,
-    )
-    base = f"http://127.0.0.1:{args.port}"
     try:
-        for _ in range(60):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2).read()
-                break
-            except OSError:
-                time.sleep(1)
+        _server, db_url = scratch_database(args.database)
+    except NeedsPostgres as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    env = production_env(db_url, ALLOWED_HOSTS="127.0.0.1", DB_CONN_MAX_AGE="60", AXES_FAILURE_LIMIT="1000")
+    print(f"preparing database {args.database} with {args.clients} nurse accounts ...", flush=True)
+    migrate_and_collect(env)
+    create_nurses(env, args.clients)
+
+    with gunicorn(env, args.port, args.workers) as base:
         results = Results()
         print(f"{args.clients} reviewers for {args.seconds:g} s against gunicorn ({args.workers} workers) ...", flush=True)
         started = time.monotonic()
@@ -236,9 +220,6 @@ def main() -> int:
         for t in threads:
             t.join(timeout=args.seconds + 180)
         elapsed = time.monotonic() - started
-    finally:
-        gunicorn.send_signal(signal.SIGTERM)
-        gunicorn.wait(timeout=30)
 
     lat = results.latencies
     ok, summary = verify(db_url, results.finished)
