@@ -2,8 +2,6 @@
 questions that depend on an answer in the same step carry `data-show-when`, which the page's script
 uses to show or hide them in place (without JavaScript they stay visible and say when they apply)."""
 
-import datetime as dt
-
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
@@ -11,6 +9,7 @@ from django.utils import timezone
 
 from coverage_app import selectors
 from coverage_app.lib import icd10, npi, questionnaire
+from coverage_app.lib.usdates import long_date
 from coverage_app.models import Determination, Review
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 120
@@ -39,9 +38,6 @@ def show_when(controller: str, *values: str, fields: tuple[str, ...]) -> Div:
     return Div(*fields, data_show_when=f"{controller}={'|'.join(values)}")
 
 
-def long_date(d: dt.date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
-
 
 class StepForm(forms.ModelForm):
     """A step of the questionnaire.
@@ -61,6 +57,17 @@ class StepForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        self.helper.field_template = "coverage_app/forms/question.html"
+        # The question template prints the widget as Django renders it: give it Bootstrap's class.
+        for field in self.fields.values():
+            if not field.widget.use_fieldset:
+                field.widget.attrs["class"] = "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields and not self.fields[name].widget.use_fieldset:
+                self.fields[name].widget.attrs["class"] = "form-control is-invalid"
 
     def merged_answers(self) -> dict:
         return {**self.answers, **self.cleaned_data}

@@ -15,6 +15,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from coverage_app.lib import icd10, letter_text, rules
+from coverage_app.lib.usdates import long_date
 from coverage_app.models import Determination, LetterWording, Review
 
 # A base URL that names no real host: relative /static/ links in a letter resolve against it,
@@ -66,9 +67,6 @@ def wording_in_effect(on) -> dict[str, str]:
         raise LookupError(f"no letter wording in effect for: {', '.join(sorted(missing))}")
     return wording
 
-
-def long_date(d) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
 
 
 def letter_context(determination: Determination, review: Review, superseded=None) -> dict:

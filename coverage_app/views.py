@@ -11,7 +11,7 @@ from coverage_app.forms import STEP_FORMS, NotesForm, RequestForm
 from coverage_app.lib import questionnaire, rules
 from coverage_app.models import AccessLog, Review
 from coverage_app.paging import CappedPaginator
-from coverage_app.presenters import LABELS, answers_by_step
+from coverage_app.presenters import LABELS, answers_by_step, queue_rows
 
 QUEUE_PAGE_SIZE = 25
 REVIEWERS = (roles.NURSE, roles.DIRECTOR)
@@ -70,15 +70,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     reviews = selectors.review_queue(
         status=status, assigned_to=request.user if mine else None, search=search
     )
-    page = CappedPaginator(reviews, QUEUE_PAGE_SIZE, request.GET.get("page")).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(
+        reviews, QUEUE_PAGE_SIZE, request.GET.get("page"), values=selectors.QUEUE_COLUMNS
+    ).get_page()
     params = request.GET.copy()
     params.pop("page", None)
-    now = timezone.now()
     ctx = {
         "page": page,
-        "rows": [(r, r.due_at < now and not r.is_finished) for r in page.object_list],
+        "rows": queue_rows(page.object_list, timezone.now()),
         "status": status,
         "status_choices": QUEUE_STATUS_CHOICES,
         "mine": mine,
@@ -99,9 +98,9 @@ def log_access(request: HttpRequest, review: Review, determination=None) -> None
     )
 
 
-def review_or_404(review_id) -> Review:
+def review_or_404(review_id, selector=selectors.review_for_page) -> Review:
     try:
-        return selectors.review_for_page(review_id)
+        return selector(review_id)
     except Review.DoesNotExist:
         raise Http404("No such review") from None
 
@@ -129,7 +128,7 @@ def review_detail(request: HttpRequest, review_id) -> HttpResponse:
 @roles.role_required(roles.NURSE)
 @require_POST
 def review_assign(request: HttpRequest, review_id) -> HttpResponse:
-    review = review_or_404(review_id)
+    review = review_or_404(review_id, selectors.review_to_edit)
     try:
         services.review_assign(review=review, user=request.user)
     except services.ReviewStateError as e:
@@ -189,7 +188,7 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
     """One questionnaire step: Back saves a draft and goes back; Save and continue checks it's complete."""
     if step not in STEP_FORMS:
         raise Http404("No such step")
-    review = review_or_404(review_id)
+    review = review_or_404(review_id, selectors.review_to_edit)
     if (blocked := _editable_or_redirect(request, review)) is not None:
         return blocked
     log_access(request, review)
