@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from coverage_app import selectors
+from coverage_app.form_rendering import QUESTION_RENDERER
 from coverage_app.lib import icd10, npi, questionnaire
 from coverage_app.lib.usdates import long_date
 from coverage_app.models import Determination, Review
@@ -47,6 +48,7 @@ class StepForm(forms.ModelForm):
     """
 
     always_required: tuple[str, ...] = ()
+    default_renderer = QUESTION_RENDERER
 
     def __init__(self, *args, answers: dict, complete: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,7 +182,7 @@ class RequestForm(StepForm):
         if dos is None:
             return dos
         try:
-            selectors.policy_version_in_effect(dos)
+            selectors.policy_version_in_effect(dos, with_criteria=False)
         except selectors.NoVersionInEffect as e:
             raise forms.ValidationError(f"Policy 0261 cannot judge this date: {e}.") from None
         transplant = self.answers.get("transplant_date")

@@ -22,16 +22,17 @@ class NoVersionInEffect(LookupError):
     """No version of the policy was in effect on the date asked about."""
 
 
-
-def policy_version_in_effect(on: dt.date, number: str = POLICY_NUMBER) -> PolicyVersion:
-    """The version in effect on a date of service, with its criteria loaded in order."""
-    version = (
-        PolicyVersion.objects.filter(policy__number=number, effective_date__lte=on)
-        .select_related("policy")
-        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("position")))
-        .order_by("-effective_date")
-        .first()
-    )
+def policy_version_in_effect(
+    on: dt.date, number: str = POLICY_NUMBER, *, with_criteria: bool = True
+) -> PolicyVersion:
+    """The version in effect on a date of service, with its criteria loaded in order (unless the
+    caller only checks that there is one: that halves the queries of every request step saved)."""
+    versions = PolicyVersion.objects.filter(policy__number=number, effective_date__lte=on)
+    if with_criteria:
+        versions = versions.select_related("policy").prefetch_related(
+            Prefetch("criteria", queryset=Criterion.objects.order_by("position"))
+        )
+    version = versions.order_by("-effective_date").first()
     if version is not None:
         return version
     earliest = (

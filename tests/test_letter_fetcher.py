@@ -1,5 +1,7 @@
 """WeasyPrint renders letters with the project's static files only: never the network, never other files."""
 
+import threading
+
 import pytest
 
 from coverage_app.letters import LETTER_BASE_URL, StaticFilesOnlyFetcher, html_to_pdf
@@ -62,6 +64,7 @@ def test_wording_and_rationale_that_name_urls_make_the_letter_fetch_only_its_fon
         return original(self, url, headers)
 
     monkeypatch.setattr(letters.StaticFilesOnlyFetcher, "fetch", recording)
+    monkeypatch.setattr(letters, "_per_thread", threading.local())  # fonts not yet loaded
     d = services.director_decide(
         review=referred, user=director_with_credentials, decision="uphold", peer_to_peer="offered",
         rationale='See <img src="http://127.0.0.1:9/track.png"> and file:///etc/passwd',
@@ -80,3 +83,19 @@ def test_it_serves_fingerprinted_names_from_the_collected_files(tmp_path, settin
     assert fetcher.fetch(LETTER_BASE_URL + "static/fonts/DejaVuSans.0123abcd.ttf").read() == b"\x00\x01\x00\x00font"
     with pytest.raises(ValueError):
         fetcher.fetch(LETTER_BASE_URL + "static/fonts/../../etc/passwd")
+
+
+def test_it_loads_the_letter_fonts_once_per_thread(monkeypatch, approved):
+    from coverage_app import letters
+
+    monkeypatch.setattr(letters, "_per_thread", threading.local())
+    asked = []
+    original = letters.StaticFilesOnlyFetcher.fetch
+    monkeypatch.setattr(
+        letters.StaticFilesOnlyFetcher, "fetch", lambda self, url, headers=None: asked.append(url) or original(self, url, headers)
+    )
+    first = letters.render_letter(approved, approved.review)[1]
+    fetched_first = len(asked)
+    second = letters.render_letter(approved, approved.review)[1]
+    assert fetched_first == 3 and len(asked) == 3  # regular, bold, italic; then none
+    assert pdf_text(first) == pdf_text(second)
