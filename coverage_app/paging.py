@@ -1,9 +1,10 @@
-"""Pagination that reads only as far as the page asked for needs.
+"""Pagination that reads only as far as the page asked for needs, in one query.
 
 An exact COUNT(*) over 100,000 reviews costs more than rendering the page, and so does skipping
-OFFSET rows twice (once to count, once to fetch). One index scan reads the ids of the requested
-page and of up to one page more: that says the page exists and whether more follow. Then only the
-page's rows are fetched, by id. With 100,000 reviews, page 500's queries fell from 8 ms to 2 ms.
+OFFSET rows twice (once to count, once to fetch) or joining every skipped row. One query reads the
+rows of the requested page and of up to one page more: their ids come from an index scan (the
+OFFSET is skipped in the index), then only those rows are fetched. The extra rows say that more
+follow. With 100,000 reviews, page 500's database time fell from 8 ms to 2 ms.
 """
 
 from django.core.paginator import Paginator
@@ -22,11 +23,15 @@ class CappedPaginator(Paginator):
         # Enough rows for the requested page and one more: we know it exists and whether more follow.
         self.limit = (self.requested + 1) * per_page
 
+    def _rows(self, bottom: int, top: int) -> list:
+        ids = self.object_list.values("pk")[bottom:top]
+        rows = self.object_list.filter(pk__in=ids)
+        return list(rows.values(*self.values) if self.values else rows)
+
     @cached_property
     def _window(self) -> list:
-        """Ids from the requested page's first row: its own and up to one page and one row more."""
-        bottom = (self.requested - 1) * self.per_page
-        return list(self.object_list.values_list("pk", flat=True)[bottom : self.limit + 1])
+        """The requested page's rows, and up to one page and one row more."""
+        return self._rows((self.requested - 1) * self.per_page, self.limit + 1)
 
     @cached_property
     def count(self) -> int:
@@ -43,12 +48,11 @@ class CappedPaginator(Paginator):
     def page(self, number):
         number = self.validate_number(number)
         if number == self.requested:
-            ids = self._window[: self.per_page]
+            rows = self._window[: self.per_page]
         else:
             bottom = (number - 1) * self.per_page
-            ids = self.object_list.values("pk")[bottom : bottom + self.per_page]
-        rows = self.object_list.filter(pk__in=ids)
-        return self._get_page(list(rows.values(*self.values) if self.values else rows), number, self)
+            rows = self._rows(bottom, bottom + self.per_page)
+        return self._get_page(rows, number, self)
 
     @property
     def is_capped(self) -> bool:
