@@ -2,9 +2,8 @@
 
 An exact COUNT(*) over 100,000 reviews costs more than rendering the page, and so does skipping
 OFFSET rows twice (once to count, once to fetch) or joining every skipped row. One query reads the
-rows of the requested page and of up to one page more: their ids come from an index scan (the
-OFFSET is skipped in the index), then only those rows are fetched. The extra rows say that more
-follow. With 100,000 reviews, page 500's database time fell from 8 ms to 2 ms.
+rows of the requested page and one row more: their ids come from an index scan (the OFFSET is
+skipped in the index), then only those rows are fetched. The extra row says that more follow. With 100,000 reviews, page 500's database time fell from 8 ms to 2 ms.
 """
 
 from django.core.paginator import Paginator
@@ -20,8 +19,8 @@ class CappedPaginator(Paginator):
             self.requested = max(1, int(requested_page))
         except (TypeError, ValueError):
             self.requested = 1
-        # Enough rows for the requested page and one more: we know it exists and whether more follow.
-        self.limit = (self.requested + 1) * per_page
+        # Rows up to the end of the requested page; one row past it says that more follow.
+        self.limit = self.requested * per_page
 
     def _rows(self, bottom: int, top: int) -> list:
         ids = self.object_list.values("pk")[bottom:top]
@@ -30,7 +29,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _window(self) -> list:
-        """The requested page's rows, and up to one page and one row more."""
+        """The requested page's rows, and one more if there is one."""
         return self._rows((self.requested - 1) * self.per_page, self.limit + 1)
 
     @cached_property

@@ -37,10 +37,10 @@ def page_of(queryset, requested, per_page=10):
         (0, "1", 1, None, 0, False, False),
         (7, "1", 1, 0, 7, False, False),
         (10, "1", 1, 0, 10, False, False),
-        (21, "1", 1, 0, 10, True, True),  # more than 2 pages: only "more than 20" is known
-        (20, "1", 1, 0, 10, True, False),
+        (11, "1", 1, 0, 10, True, True),  # only "more than 10" is known
+        (20, "2", 2, 10, 10, False, False),
         (45, "3", 3, 20, 10, True, True),
-        (45, "4", 4, 30, 10, True, False),
+        (45, "4", 4, 30, 10, True, True),
         (45, "5", 5, 40, 5, False, False),
         (45, "9", 5, 40, 5, False, False),  # past the end: the last page, as Django's get_page does
         (45, "x", 1, 0, 10, True, True),
@@ -55,8 +55,8 @@ def test_it_gives_each_page_its_rows(reviews, total, requested, number, first, s
     assert page.paginator.is_capped == capped
 
 
-def test_it_counts_exactly_when_the_total_is_near(reviews):
-    page, _rows = page_of(reviews(45), "4")
+def test_it_counts_exactly_on_the_last_page(reviews):
+    page, _rows = page_of(reviews(45), "5")
     assert page.paginator.count == 45
     assert page.paginator.num_pages == 5
 
