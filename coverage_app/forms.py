@@ -39,7 +39,6 @@ def show_when(controller: str, *values: str, fields: tuple[str, ...]) -> Div:
     return Div(*fields, data_show_when=f"{controller}={'|'.join(values)}")
 
 
-
 class StepForm(forms.ModelForm):
     """A step of the questionnaire.
 

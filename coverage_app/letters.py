@@ -82,7 +82,6 @@ def wording_in_effect(on) -> dict[str, str]:
     return wording
 
 
-
 def letter_context(determination: Determination, review: Review, superseded=None) -> dict:
     snapshot = determination.criteria_snapshot
     wording = determination.wording_snapshot

@@ -25,7 +25,6 @@ class AnswerRow:
         return self.value if isinstance(self.value, list) else [self.value]
 
 
-
 LABELS = {
     "member_name": "Member name",
     "member_id": "Member ID",

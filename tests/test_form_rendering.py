@@ -33,6 +33,7 @@ CASES = [(step, name) for step, cls in STEP_FORMS.items() for name in written_fi
 
 
 def test_it_covers_the_text_date_number_and_textarea_questions():
+    assert all(form_class(answers=ANSWERS).renderer is QUESTION_RENDERER for form_class in STEP_FORMS.values())
     names = {name for _step, name in CASES}
     assert {"member_name", "member_date_of_birth", "donor_chimerism_percent", "indication_detail"} <= names
 
