@@ -96,6 +96,11 @@ class Criterion(models.Model):
         return rules.CriterionWording(statement=self.statement, policy_words=self.policy_words)
 
 
+# Open reviews: the condition of the queue's partial indexes. The queue filters with this same Q
+# (selectors.review_queue), so PostgreSQL can tell that the indexes apply.
+OPEN = ~models.Q(status__in=("approved", "adverse_determination"))
+
+
 class Review(models.Model):
     """One prior-authorization request for DLI or an HPC boost, and a nurse's review of it."""
 
@@ -231,6 +236,13 @@ class Review(models.Model):
             models.Index(fields=["status", "due_at"], name="review_status_due"),
             models.Index(fields=["assigned_to", "due_at"], name="review_assignee_due"),
             models.Index(fields=["member_id"], name="review_member_id"),
+            # The default queue and "assigned to me" list open reviews, soonest due first. Finished
+            # reviews pile up and are due earliest, so an index over every review would make the
+            # first page skip past all of them (20 ms with 94,000): these hold only open reviews.
+            models.Index(fields=["due_at", "id"], name="review_open_due", condition=OPEN),
+            models.Index(
+                fields=["assigned_to", "due_at", "id"], name="review_open_assignee_due", condition=OPEN
+            ),
         ]
 
     def __str__(self) -> str:

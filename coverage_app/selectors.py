@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from coverage_app import roles
 from coverage_app.lib.usdates import long_date
 from coverage_app.models import (
+    OPEN,
     CoveragePolicy,
     Criterion,
     Determination,
@@ -72,7 +73,7 @@ def review_queue(*, status: str = QUEUE_OPEN, assigned_to=None, search: str = ""
     member ID or case number exactly."""
     reviews = Review.objects.order_by("due_at", "id")
     if status == QUEUE_OPEN:
-        reviews = reviews.exclude(status__in=Review.FINISHED_STATUSES)
+        reviews = reviews.filter(OPEN)
     elif status != QUEUE_ALL:
         reviews = reviews.filter(status=status)
     if assigned_to is not None:

@@ -25,7 +25,7 @@ def test_the_benchmark_runs_and_writes_its_table(tmp_path):
     assert p.returncode == 0, p.stdout + p.stderr
     results = json.loads(output.read_text())
     figures = {row["figure"]: row for row in results["rows"]}
-    assert len(figures) == 15
+    assert len(figures) == 17
     assert figures["queue queries per request, page 1, 400 reviews"]["pass"] is True
     assert figures["rules engine"]["median"] > 10_000
     assert results["export"]["big"]["count"] == 30 and results["export"]["small"]["count"] == 10
