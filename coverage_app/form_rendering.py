@@ -4,7 +4,8 @@ are written in Python.
 Django renders each input through two templates and a loop over its attributes; on a step page
 that was a fifth of the request. This writes the same HTML (tests/test_form_rendering.py compares
 it with Django's for every widget of every step, on hostile values too) and hands every other
-template to Django.
+template to Django. Django's Jinja2 form renderer, the library alternative, halved the widgets'
+time; this cut it to a tenth, for a few lines.
 """
 
 from django.forms.renderers import DjangoTemplates
