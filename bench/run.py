@@ -8,6 +8,7 @@ and the rules engine. Prints one table and writes bench/results.json.
 """
 
 import argparse
+import datetime as dt
 import json
 import os
 import statistics
@@ -31,6 +32,8 @@ from scripts.scratch_server import (  # noqa: E402
 )
 
 PASSWORD = "bench-password-0261"
+# A month ahead: requests are for services not yet given.
+DATE_OF_SERVICE = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 RESULT = {True: "pass", False: "FAIL", None: "-"}
 
 
@@ -76,7 +79,6 @@ class Row:
 
 def prepare() -> dict:
     """The bench accounts, and one real letter issued through the service."""
-    import datetime as dt
 
     from django.contrib.auth.models import Group, User
     from django.utils import timezone
@@ -96,7 +98,7 @@ def prepare() -> dict:
         received_at=timezone.now(), urgency="standard", line_of_business="commercial",
         assigned_to=nurse, status="in_review", member_name="Bench Member", member_id="B0000000",
         member_date_of_birth=dt.date(1970, 1, 1), requesting_provider="Dana Whitfield, MD",
-        provider_npi="1234567893", service="dli", planned_date_of_service=dt.date(2026, 12, 15),
+        provider_npi="1234567893", service="dli", planned_date_of_service=dt.date.fromisoformat(DATE_OF_SERVICE),
         diagnosis_codes=["C92.02"],
     )
     complete_answers(real)
@@ -112,7 +114,6 @@ def prepare() -> dict:
 
 def seed(ctx: dict, total: int, finished_share: float) -> None:
     """Bulk-insert reviews until there are `total`; the finished ones get a determination and letter."""
-    import datetime as dt
     import hashlib
 
     from coverage_app import roles
@@ -183,7 +184,7 @@ def in_process(ctx: dict, n: int) -> dict:
     post = {
         "member_name": "Bench Member", "member_id": "B1", "member_date_of_birth": "1970-01-01",
         "line_of_business": "commercial", "requesting_provider": "Dana Whitfield, MD",
-        "provider_npi": "1234567893", "service": "dli", "planned_date_of_service": "2026-12-15",
+        "provider_npi": "1234567893", "service": "dli", "planned_date_of_service": DATE_OF_SERVICE,
         "urgency": "standard", "diagnosis_codes": "C92.02", "action": "continue",
     }
     for url in ("/bench/floor/", step, "/queue/?status=all", "/queue/?status=all&page=500", "/queue/"):
@@ -247,7 +248,7 @@ def over_http(base: str, ctx: dict, n: int) -> dict:
         data = urllib.parse.urlencode({
             "member_name": "Bench Member", "member_id": "B1", "member_date_of_birth": "1970-01-01",
             "line_of_business": "commercial", "requesting_provider": "Dana Whitfield, MD",
-            "provider_npi": "1234567893", "service": "dli", "planned_date_of_service": "2026-12-15",
+            "provider_npi": "1234567893", "service": "dli", "planned_date_of_service": DATE_OF_SERVICE,
             "urgency": "standard", "diagnosis_codes": "C92.02", "action": "continue", "csrfmiddlewaretoken": token,
         }).encode()
         # The POST alone, as in process: its redirect's GET is the next step's page, not this one.

@@ -11,6 +11,7 @@ Traffic goes only to 127.0.0.1; every loop is bounded by the deadline.
 """
 
 import argparse
+import datetime as dt
 import http.cookiejar
 import re
 import statistics
@@ -38,6 +39,8 @@ from scripts.scratch_server import (  # noqa: E402
 )
 
 PASSWORD = "load-test-password-0261"
+# A month ahead: requests are for services not yet given.
+DATE_OF_SERVICE = (dt.date.today() + dt.timedelta(days=30)).isoformat()
 REVISION = re.compile(r'name="revision" value="(\d+)"')
 UUID_IN_PATH = re.compile(r"/reviews/([0-9a-f-]{36})/")
 
@@ -102,7 +105,7 @@ class Reviewer:
             "member_name": f"Load Member {self.number}-{n}", "member_id": f"L{self.number:03d}{n:05d}",
             "member_date_of_birth": "1970-04-02", "line_of_business": "commercial",
             "requesting_provider": "Dana Whitfield, MD", "provider_npi": "1234567893",
-            "service": "dli" if dli else "hpc_boost", "planned_date_of_service": "2026-12-15",
+            "service": "dli" if dli else "hpc_boost", "planned_date_of_service": DATE_OF_SERVICE,
             "urgency": "standard", "diagnosis_codes": "C92.02", "action": "continue",
         })
         review_id = UUID_IN_PATH.search(step).group(1)

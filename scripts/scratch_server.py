@@ -19,17 +19,29 @@ class NeedsPostgres(Exception):
     pass
 
 
+def _server_url() -> str:
+    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    if urllib.parse.urlsplit(server).scheme not in ("postgres", "postgresql"):
+        raise NeedsPostgres("DATABASE_URL: this needs PostgreSQL")
+    return server
+
+
+def drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_server_url(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def scratch_database(name: str) -> tuple[str, str]:
     """(server URL, URL of a new empty database `name` on it), dropping any old one first."""
     import psycopg
 
-    server = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    parts = urllib.parse.urlsplit(server)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise NeedsPostgres("DATABASE_URL: this needs PostgreSQL")
+    server = _server_url()
+    drop_database(name)
     with psycopg.connect(server, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urllib.parse.urlsplit(server)
     return server, urllib.parse.urlunsplit(parts._replace(path="/" + name))
 
 
@@ -59,6 +71,10 @@ def gunicorn(env: dict, port: int, workers: int):
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(60):
+            # A gunicorn that could not bind (the port is taken) has exited: never measure
+            # whatever else answers on that port.
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited with status {process.returncode}; is port {port} taken?")
             try:
                 urllib.request.urlopen(base + "/accounts/login/", timeout=2).read()
                 break

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from coverage_app.lib import rules
 
 PROJECT = Path(__file__).resolve().parent.parent
 POLICY_FILE = PROJECT / "coverage_app" / "policy_data" / "0261-2024-05-15.json"
-EXAMPLES_DIR = PROJECT.parent / "shared" / "examples"
+EXAMPLES_DIR = PROJECT / "tests" / "examples"  # cases with their expected outcome (README there)
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +52,10 @@ def policy_staff(db, django_user_model):
     return _user_in(django_user_model, "policy1", roles.POLICY_STAFF, is_staff=True)
 
 
+# A month ahead of whenever the tests run: a prior-authorization request is for a service not yet
+# given, and a fixed date would turn into the past one day.
+DATE_OF_SERVICE = dt.date.today() + dt.timedelta(days=30)
+
 COMPLETE_REQUEST = {
     "member_name": "Jordan Blake",
     "member_id": "M20000001",
@@ -59,7 +64,7 @@ COMPLETE_REQUEST = {
     "requesting_provider": "Dana Whitfield, MD",
     "provider_npi": "1234567893",
     "service": "dli",
-    "planned_date_of_service": "2026-12-15",
+    "planned_date_of_service": DATE_OF_SERVICE.isoformat(),
     "urgency": "standard",
     "diagnosis_codes": "C92.02",
 }
@@ -68,7 +73,6 @@ COMPLETE_REQUEST = {
 @pytest.fixture
 def make_review(db):
     """A review in the queue; keyword arguments set its fields."""
-    import datetime as dt
 
     from django.utils import timezone
 
@@ -88,7 +92,6 @@ def make_review(db):
 @pytest.fixture
 def nurse_review(make_review, nurse):
     """A DLI request assigned to the nurse, request step answered."""
-    import datetime as dt
 
     return make_review(
         assigned_to=nurse,
@@ -99,7 +102,7 @@ def nurse_review(make_review, nurse):
         requesting_provider="Dana Whitfield, MD",
         provider_npi="1234567893",
         service="dli",
-        planned_date_of_service=dt.date(2026, 12, 15),
+        planned_date_of_service=DATE_OF_SERVICE,
         diagnosis_codes=["C92.02"],
     )
 
@@ -114,7 +117,6 @@ def director_with_credentials(director):
 
 def complete_answers(review, **changes):
     """Answer the transplant and indication steps of a DLI request (allogeneic, relapsed)."""
-    import datetime as dt
 
     from coverage_app.models import Review
 
@@ -170,3 +172,21 @@ def pdf_text(pdf: bytes) -> str:
 
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+@pytest.fixture
+def scratch_server_args():
+    """A free port and a database name of this run's own, for the scripts that start gunicorn on
+    a scratch database (make loadtest, make bench): two test runs at once never collide. The
+    database is dropped afterwards."""
+    import secrets
+    import socket
+
+    from scripts.scratch_server import drop_database
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    name = f"coverage_smoke_{secrets.token_hex(4)}"
+    yield ["--database", name, "--port", str(port)]
+    drop_database(name)

@@ -14,12 +14,11 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_the_benchmark_runs_and_writes_its_table(tmp_path):
+def test_the_benchmark_runs_and_writes_its_table(tmp_path, scratch_server_args):
     output = tmp_path / "results.json"
     p = subprocess.run(
         [sys.executable, "bench/run.py", "--reviews", "400", "--finished-share", "0.5", "--samples", "3",
-         "--export-letters", "30", "10", "--database", "coverage_bench_smoke", "--port", "8798",
-         "--output", str(output)],
+         "--export-letters", "30", "10", *scratch_server_args, "--output", str(output)],
         cwd=PROJECT, capture_output=True, text=True, timeout=600,
     )
     assert p.returncode == 0, p.stdout + p.stderr

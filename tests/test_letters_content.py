@@ -4,7 +4,8 @@ import hashlib
 
 from django.urls import reverse
 
-from tests.conftest import pdf_text
+from coverage_app.lib.usdates import long_date
+from tests.conftest import DATE_OF_SERVICE, pdf_text
 
 APPROVAL_MUST_SAY = [
     "Decision: approved",
@@ -16,7 +17,7 @@ APPROVAL_MUST_SAY = [
     "donor lymphocyte infusion (DLI)",
     "CPT (Current Procedural Terminology) code 38242: Allogeneic lymphocyte infusions",
     "C92.02: Acute myeloblastic leukemia, in relapse",
-    "Approved date of service December 15, 2026",
+    f"Approved date of service {long_date(DATE_OF_SERVICE)}",
     "Medical Coverage Policy 0261",
     "Donor Lymphocyte Infusion and Hematopoietic Progenitor Cell (HPC) Boost",
     "version effective May 15, 2024",
@@ -123,12 +124,20 @@ def test_notes_and_rationale_print_as_text_not_markup(referred, director_with_cr
     assert "<b>bold</b> & <script>x()</script>" in pdf_text(bytes(d.letter.pdf))
 
 
-def test_the_letter_keeps_the_wording_it_was_printed_with(upheld):
+def test_it_renders_a_letter_again_with_the_wording_it_was_issued_with(upheld):
+    """Letters print the wording snapshot taken when they were issued, not the wording in effect
+    when they are rendered: re-render one after new wording took effect (the stored bytes never
+    change, so reading them back could not tell)."""
     import datetime as dt
 
+    from django.utils import timezone
+
+    from coverage_app.letters import render_letter, wording_in_effect
     from coverage_app.models import LetterWording
 
     LetterWording.objects.create(kind="peer_to_peer", effective_date=dt.date(2024, 6, 1), text="New words.")
+    assert wording_in_effect(timezone.localdate())["peer_to_peer"] == "New words."
     upheld.refresh_from_db()
-    assert "New words." not in pdf_text(bytes(upheld.letter.pdf))
-    assert upheld.wording_snapshot["peer_to_peer"].startswith("Your provider may ask")
+    html, pdf = render_letter(upheld, upheld.review)
+    assert "New words." not in html and "New words." not in pdf_text(pdf)
+    assert "Your provider may ask" in pdf_text(pdf)

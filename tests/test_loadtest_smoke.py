@@ -13,10 +13,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_the_load_test_runs_and_checks_the_database():
+def test_the_load_test_runs_and_checks_the_database(scratch_server_args):
     p = subprocess.run(
-        [sys.executable, "scripts/loadtest.py", "--clients", "2", "--seconds", "4",
-         "--database", "coverage_loadtest_smoke", "--port", "8799"],
+        [sys.executable, "scripts/loadtest.py", "--clients", "2", "--seconds", "4", *scratch_server_args],
         cwd=PROJECT, capture_output=True, text=True, timeout=300,
     )
     assert p.returncode == 0, p.stdout + p.stderr

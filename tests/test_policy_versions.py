@@ -7,7 +7,7 @@ from coverage_app.models import CoveragePolicy, Criterion, PolicyVersion
 from coverage_app.selectors import NoVersionInEffect, policy_version_in_effect
 from tests.conftest import PROJECT
 
-POLICY_TEXT = PROJECT.parent / "shared" / "policy" / "coverage-policy-0261.txt"
+POLICY_TEXT = PROJECT / "coverage_app" / "policy_data" / "coverage-policy-0261.txt"
 
 
 def test_it_loads_policy_0261_by_migration(db):

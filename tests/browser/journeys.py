@@ -2,12 +2,14 @@
 
 from playwright.sync_api import Page, expect
 
+from tests.conftest import DATE_OF_SERVICE
+
 
 def save_and_continue(page: Page):
     page.get_by_role("button", name="Save and continue").click()
 
 
-def fill_request(page: Page, *, service: str, member_id: str = "M20000001", dos: str = "2026-12-15"):
+def fill_request(page: Page, *, service: str, member_id: str = "M20000001", dos: str = DATE_OF_SERVICE.isoformat()):
     page.get_by_label("Member name").fill("Jordan Blake")
     page.get_by_label("Member ID").fill(member_id)
     page.get_by_label("Member date of birth").fill("1970-04-02")
