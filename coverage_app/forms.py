@@ -435,6 +435,20 @@ class ReportPeriodForm(forms.Form):
     start = forms.DateField(label="From", widget=DATE_WIDGET)
     end = forms.DateField(label="To (inclusive)", widget=DATE_WIDGET)
 
+    # Nothing is decided in the future, and the report reads up to the day after the end, which
+    # does not exist after 9999-12-31.
+    def clean_start(self):
+        return self._up_to_today(self.cleaned_data["start"], "The period cannot start after today.")
+
+    def clean_end(self):
+        return self._up_to_today(self.cleaned_data["end"], "The period cannot end after today.")
+
+    @staticmethod
+    def _up_to_today(day, message: str):
+        if day > timezone.localdate():
+            raise forms.ValidationError(message)
+        return day
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start"), cleaned.get("end")

@@ -10,6 +10,11 @@ With 100,000 reviews, page 500's database time fell from 8 ms to under 2 ms.
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
+# The deepest page that can be asked for; a deeper number reads as this one, which past the end
+# shows the last page. 2.5 million reviews at 25 a page is far beyond any queue, and its OFFSET
+# stays far inside PostgreSQL's bigint (past that the query fails, and the page with it).
+MAX_PAGE = 100_000
+
 
 class CappedPaginator(Paginator):
     def __init__(self, object_list, per_page, requested_page, values: tuple[str, ...] = ()):
@@ -17,7 +22,7 @@ class CappedPaginator(Paginator):
         super().__init__(object_list, per_page)
         self.values = values
         try:
-            self.requested = max(1, int(requested_page))
+            self.requested = min(max(1, int(requested_page)), MAX_PAGE)
         except (TypeError, ValueError):
             self.requested = 1
         # Rows up to the end of the requested page; one row past it says that more follow.

@@ -103,3 +103,31 @@ def test_it_says_when_the_file_cannot_be_read(db, tmp_path):
         call_command("determine", str(tmp_path / "missing.json"), stderr=err)
     assert e.value.code == 2
     assert err.getvalue().startswith("error: PATH: cannot read")
+
+
+HPC_CHIMERISM = '{"service": "hpc_boost", "transplant_type": "allogeneic", "indication": "enhance_chimerism"'
+DLI = ('{"service": "dli", "transplant_type": "allogeneic", "hematologic_malignancy": true,'
+       ' "indication": "relapsed"')
+LONG_TEXT = json.dumps("A" * 100_000)
+
+
+@pytest.mark.parametrize(
+    "text, field",
+    [
+        # More digits than Python 3.11 will turn into an int (4,300), and just under that.
+        (HPC_CHIMERISM + ', "donor_chimerism_percent": 1' + "0" * 4999 + "}", "donor_chimerism_percent"),
+        (HPC_CHIMERISM + ', "donor_chimerism_percent": 1' + "0" * 3999 + "}", "donor_chimerism_percent"),
+        (DLI + ', "cpt_code": 1' + "0" * 4999 + "}", "cpt_code"),
+        ('{"service": ' + LONG_TEXT + "}", "service"),
+        (DLI + ', "date_of_service": ' + LONG_TEXT + "}", "date_of_service"),
+        (DLI + ', "cpt_code": ' + LONG_TEXT + "}", "cpt_code"),
+    ],
+    ids=["5000-digit-percent", "4000-digit-percent", "5000-digit-cpt", "long-service", "long-date",
+         "long-cpt"],
+)
+def test_it_quotes_only_the_start_of_a_huge_value(db, tmp_path, text, field):
+    status, out, err = run(tmp_path, text)
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err.startswith(f"error: {field}: ")
+    assert len(err) < 200, err[:300]

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from coverage_app import selectors
@@ -43,6 +44,7 @@ def page_of(queryset, requested, per_page=10):
         (45, "4", 4, 30, 10, True, True),
         (45, "5", 5, 40, 5, False, False),
         (45, "9", 5, 40, 5, False, False),  # past the end: the last page, as Django's get_page does
+        (45, "99999999999999999999", 5, 40, 5, False, False),  # beyond PostgreSQL's bigint
         (45, "x", 1, 0, 10, True, True),
         (45, "-2", 1, 0, 10, True, True),
     ],
@@ -73,3 +75,20 @@ def test_it_gives_objects_without_values(reviews):
     paginator = CappedPaginator(reviews(12), 10, "2")
     page = paginator.get_page()
     assert [r.case_number for r in page.object_list] == ["UR-0010", "UR-0011"]
+
+
+@pytest.mark.parametrize(
+    "requested, number, first",
+    [
+        ("99999999999999999999", 2, "UR-0025"),  # past PostgreSQL's bigint as an OFFSET: the last page
+        ("1" * 30, 2, "UR-0025"),
+        ("-99999999999999999999", 1, "UR-0000"),  # not a page: the first
+    ],
+)
+def test_any_page_number_answers_with_a_page(client, nurse, reviews, requested, number, first):
+    reviews(30)
+    client.force_login(nurse)
+    r = client.get(reverse("queue"), {"status": selectors.QUEUE_ALL, "page": requested})
+    assert r.status_code == 200
+    assert r.context["page"].number == number
+    assert r.context["page"].object_list[0]["case_number"] == first

@@ -7,6 +7,7 @@ import zoneinfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coverage_app import roles
 from coverage_app.lib import reports
@@ -114,3 +115,27 @@ def test_a_request_without_a_service_yet_is_counted_apart(client, policy_staff, 
     assert r.status_code == 200
     assert r.context["report"].by_service[""].received == 1
     assert "Service not yet entered" in r.content.decode()
+
+
+@pytest.mark.parametrize("url", ["reports", "reports_csv"])
+def test_a_period_after_today_is_refused_beside_the_field(client, policy_staff, url):
+    client.force_login(policy_staff)
+    r = client.get(reverse(url), {"start": "9999-12-31", "end": "9999-12-31"})
+    assert r.status_code == 200 and r.context["report"] is None
+    assert r.context["form"].errors == {
+        "start": ["The period cannot start after today."],
+        "end": ["The period cannot end after today."],
+    }
+    html = r.content.decode()
+    for field in ("start", "end"):
+        beside = html.split(f'id="id_{field}_error"', 1)[1].split("</div>", 1)[0]
+        assert f"The period cannot {field} after today." in beside
+
+
+def test_a_period_may_end_today_but_not_tomorrow(client, policy_staff):
+    client.force_login(policy_staff)
+    today = timezone.localdate()
+    r = client.get(reverse("reports"), {"start": today, "end": today})
+    assert r.context["report"] is not None
+    r = client.get(reverse("reports"), {"start": today, "end": today + dt.timedelta(days=1)})
+    assert r.context["form"].errors == {"end": ["The period cannot end after today."]}

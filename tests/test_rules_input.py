@@ -111,3 +111,44 @@ def test_validate_refuses_a_case_built_with_plain_strings():
     with pytest.raises(InvalidCase) as e:
         rules.evaluate(case, {})
     assert e.value.field == "service"
+
+
+@pytest.mark.parametrize(
+    "data, field, words",
+    [
+        (with_(GOOD_DLI, service="A" * 100_000), "service", "is not one of dli, hpc_boost"),
+        (with_(GOOD_DLI, cpt_code="9" * 100_000), "cpt_code", 'is not "38242" or "38243"'),
+        (with_(GOOD_DLI, cpt_code=10**5000), "cpt_code", 'is not "38242" or "38243"'),
+        (with_(GOOD_DLI, date_of_service="2" * 100_000), "date_of_service", "is not a date"),
+        (with_(GOOD_DLI, date_of_service=10**5000), "date_of_service", "is not a date"),
+        (with_(GOOD_HPC, donor_chimerism_percent="x" * 100_000), "donor_chimerism_percent", "is not a number"),
+        (with_(GOOD_HPC, donor_chimerism_percent=10**4000), "donor_chimerism_percent", "is outside 0 to 100"),
+        # More digits than str() will convert: the message must not need str().
+        (with_(GOOD_HPC, donor_chimerism_percent=10**5000), "donor_chimerism_percent", "is outside 0 to 100"),
+        (with_(GOOD_HPC, donor_chimerism_percent="1" * 100_000), "donor_chimerism_percent", "is outside 0 to 100"),
+    ],
+    ids=["long-service", "long-cpt", "5000-digit-cpt", "long-date", "5000-digit-date", "long-non-number",
+         "4000-digit-percent", "5000-digit-percent", "long-percent-string"],
+)
+def test_a_message_quotes_only_the_start_of_a_long_value(data, field, words):
+    with pytest.raises(InvalidCase) as e:
+        case_from_mapping(data)
+    assert e.value.field == field
+    assert words in e.value.message
+    assert len(str(e.value)) < 200
+
+
+def test_a_long_value_is_cut_with_an_ellipsis():
+    assert rules.short_quote("A" * 100) == "'" + "A" * 39 + "\u2026"
+    assert rules.short_quote("A" * 100, str) == "A" * 40 + "\u2026"
+    assert rules.short_quote(10**5000, str) == "1" + "0" * 39 + "\u2026"
+    assert rules.short_quote("A" * 38) == repr("A" * 38)  # 40 characters: whole
+    assert rules.short_quote(120, str) == "120"
+
+
+def test_validate_quotes_only_the_start_of_a_long_cpt_code():
+    case = rules.Case(rules.Service.DLI, rules.TransplantType.ALLOGENEIC, rules.Indication.RELAPSED,
+                      hematologic_malignancy=True, cpt_code="9" * 100_000)
+    with pytest.raises(InvalidCase) as e:
+        rules.validate(case)
+    assert e.value.message == "9" * 40 + "\u2026 does not agree with service dli"

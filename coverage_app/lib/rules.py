@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -154,11 +154,22 @@ def _choice(data: Mapping, field: str, enum: type[StrEnum], required: bool = Tru
     try:
         return enum(value)
     except ValueError:
-        raise InvalidCase(field, f"{value!r} is not one of {_options(enum)}") from None
+        raise InvalidCase(field, f"{short_quote(value)} is not one of {_options(enum)}") from None
 
 
 def _options(enum: type[StrEnum]) -> str:
     return ", ".join(member.value for member in enum)
+
+
+QUOTE_LENGTH = 40  # characters of a bad value that an error message repeats
+
+
+def short_quote(value: object, show: Callable[[object], str] = repr) -> str:
+    """`show(value)`, cut to QUOTE_LENGTH characters: a message never repeats a huge input whole."""
+    # A number shows as its digits: str() refuses an int of more than 4,300 digits (Decimal's
+    # does not), and a Decimal's repr would show Python, not what was typed.
+    text = str(Decimal(value)) if type(value) in (int, Decimal) else show(value)
+    return text if len(text) <= QUOTE_LENGTH else text[:QUOTE_LENGTH] + "\u2026"
 
 
 def parse_percent(value: object, field: str = "donor_chimerism_percent") -> Decimal:
@@ -170,13 +181,16 @@ def parse_percent(value: object, field: str = "donor_chimerism_percent") -> Deci
     if isinstance(value, float) and not math.isfinite(value):
         raise InvalidCase(field, "must be a number from 0 to 100")
     try:
-        number = Decimal(str(value).strip())
+        # An int goes in whole: str() refuses one of more than 4,300 digits.
+        number = Decimal(value) if isinstance(value, int) else Decimal(str(value).strip())
     except InvalidOperation:
-        raise InvalidCase(field, f"{value!r} is not a number; give a number from 0 to 100") from None
+        raise InvalidCase(
+            field, f"{short_quote(value)} is not a number; give a number from 0 to 100"
+        ) from None
     if not number.is_finite():
         raise InvalidCase(field, "must be a number from 0 to 100")
     if number < 0 or number > 100:
-        raise InvalidCase(field, f"{value} is outside 0 to 100")
+        raise InvalidCase(field, f"{short_quote(value, str)} is outside 0 to 100")
     return number
 
 
@@ -189,7 +203,7 @@ def parse_date(value: object, field: str = "date_of_service") -> dt.date:
                 return dt.date.fromisoformat(text)
             except ValueError:
                 pass
-    raise InvalidCase(field, f"{value!r} is not a date written YYYY-MM-DD")
+    raise InvalidCase(field, f"{short_quote(value)} is not a date written YYYY-MM-DD")
 
 
 def case_from_mapping(data: object) -> Case:
@@ -202,9 +216,10 @@ def case_from_mapping(data: object) -> Case:
     if cpt_code is not None:
         if isinstance(cpt_code, bool) or not isinstance(cpt_code, (str, int)):
             raise InvalidCase("cpt_code", 'must be "38242" or "38243"')
-        cpt_code = str(cpt_code).strip()
+        # str() refuses an int of more than 4,300 digits; as a Decimal it gives the same digits.
+        cpt_code = str(Decimal(cpt_code) if isinstance(cpt_code, int) else cpt_code).strip()
         if cpt_code not in CPT_DESCRIPTIONS:
-            raise InvalidCase("cpt_code", f'{cpt_code!r} is not "38242" or "38243"')
+            raise InvalidCase("cpt_code", f'{short_quote(cpt_code)} is not "38242" or "38243"')
         if cpt_code != CPT_CODES[service]:
             raise InvalidCase(
                 "cpt_code",
@@ -288,7 +303,8 @@ def validate(case: Case) -> None:
             raise InvalidCase(field, f"must be one of {_options(enum)}")
     if case.cpt_code is not None and case.cpt_code != CPT_CODES[case.service]:
         raise InvalidCase(
-            "cpt_code", f"{case.cpt_code} does not agree with service {case.service.value}"
+            "cpt_code",
+            f"{short_quote(case.cpt_code, str)} does not agree with service {case.service.value}",
         )
     if case.service is Service.DLI and not isinstance(case.hematologic_malignancy, bool):
         raise InvalidCase("hematologic_malignancy", "is required when service is dli")

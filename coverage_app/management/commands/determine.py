@@ -2,12 +2,22 @@
 
 import json
 import sys
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
 from coverage_app.evaluation import as_json, determine
 from coverage_app.lib import rules
+
+
+def _json_int(digits: str) -> int | Decimal:
+    # Python refuses to read an int of more than 4,300 digits; read it as a Decimal instead, so
+    # the case is judged and the field holding the number is the one named as wrong.
+    try:
+        return int(digits)
+    except ValueError:
+        return Decimal(digits)
 
 
 class Command(BaseCommand):
@@ -41,7 +51,7 @@ class Command(BaseCommand):
         except UnicodeDecodeError:
             raise rules.InvalidCase("PATH", f"{path} is not UTF-8 text") from None
         try:
-            return json.loads(text)
+            return json.loads(text, parse_int=_json_int)
         except json.JSONDecodeError as e:
             raise rules.InvalidCase(
                 "case", f"not valid JSON ({e.msg} at line {e.lineno} column {e.colno})"
