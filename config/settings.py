@@ -52,7 +52,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "coverage_app.apps.CoverageAdminConfig",  # django.contrib.admin, with the project's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,10 +69,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, so static files keep their cache headers; every other response is no-store.
+    "coverage_app.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, so its 400 page shows who is logged in; before any view reads a query.
+    "coverage_app.middleware.RefuseNulMiddleware",
     # Every page needs a login unless its view is marked login_not_required (the login page).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,6 +87,10 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns repeated failed logins into a lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# History pages only show past versions; nothing reverts to one (coverage_app/admin.py refuses the
+# POST too, whatever the user's permissions).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
@@ -126,6 +134,11 @@ DATABASES = {
 }
 # Every request in one transaction would hide partial writes from reviewers; services own theirs.
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it starts, and a second one waits for it: two
+    # nurses approving one review at once then meet the edit-conflict check, not "database is
+    # locked" (SQLite refuses a reader's upgrade to writer at once, whatever the timeout).
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

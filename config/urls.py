@@ -2,15 +2,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-admin.site.site_header = "Coverage review: policy administration"
-admin.site.site_title = "Coverage review admin"
+from coverage_app.auth import ThrottledPasswordChangeView
 
 urlpatterns = [
     # Log in, log out and change password; no e-mailed password resets (accounts are managed by
     # an administrator).
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # Wrong old passwords count towards the log-in lockout (django-axes).
+    path("accounts/password_change/", ThrottledPasswordChangeView.as_view(), name="password_change"),
     path(
         "accounts/password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

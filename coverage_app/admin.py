@@ -3,6 +3,7 @@ and a read-only window on reviews, determinations and who looked at them."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect, render
@@ -23,8 +24,6 @@ from coverage_app.models import (
     Review,
     ReviewerProfile,
 )
-
-admin.site.index_template = "admin/coverage_index.html"
 
 
 class FutureDateForm(forms.ModelForm):
@@ -58,7 +57,31 @@ class VersionStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class SupersedeOnlyAdmin(SimpleHistoryAdmin):
+class HistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's pages, read-only for everyone.
+
+    Its page of one past version is a change form whose POST saves: a finished review could be
+    put back to "pending", an issued determination rewritten. Past versions are only shown; a
+    change goes through the workflow's services or the change page, whatever the permissions.
+    """
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            raise PermissionDenied("A past version is shown, never reverted or edited.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_readonly_fields(self, request, obj=None):
+        match = request.resolver_match
+        if match is not None and match.url_name and match.url_name.endswith("_simple_history"):
+            # Every field as text, as Django's change page shows it to a user who may only view.
+            return [f.name for f in self.model._meta.get_fields() if f.concrete and f.editable]
+        return super().get_readonly_fields(request, obj)
+
+
+class SupersedeOnlyAdmin(HistoryAdmin):
     """Versions that took effect (or were used) are superseded, never edited: "New version from
     this" copies one into a future-dated draft. Subclasses name the two rules from policy_admin."""
 
@@ -113,11 +136,24 @@ class MarkReviewedForm(forms.Form):
 
 
 @admin.register(CoveragePolicy)
-class CoveragePolicyAdmin(SimpleHistoryAdmin):
+class CoveragePolicyAdmin(HistoryAdmin):
     list_display = ["number", "title", "effective_date", "next_review_date", "review_overdue"]
     search_fields = ["number", "title"]
     inlines = [PolicyRevisionInline]
     actions = ["mark_reviewed"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            # Reviews, letters and the app find the policy by its number: renaming 0261 would
+            # orphan every version and decision judged under it (the database refuses it too).
+            return ["number", *super().get_readonly_fields(request, obj)]
+        return super().get_readonly_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # A policy with versions has judged, or will judge, requests: it is kept for the record.
+        if obj is not None and obj.versions.exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
     @admin.display(boolean=True, description="Review overdue")
     def review_overdue(self, obj):
@@ -219,7 +255,10 @@ class PolicyVersionAdmin(SupersedeOnlyAdmin):
     def copy_view(self, request, object_id):
         if request.method != "POST" or not self.has_add_permission(request):
             return redirect("admin:coverage_app_policyversion_change", object_id)
-        return self.copy_and_open(request, PolicyVersion.objects.get(pk=object_id))
+        version = self.get_object(request, object_id)
+        if version is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, str(object_id))
+        return self.copy_and_open(request, version)
 
 
 # --- Letter wording ------------------------------------------------------------------------------
@@ -272,27 +311,43 @@ class ReadOnlyMixin:
         return False
 
 
-class ReadOnlyAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
-    pass
+class MemberRecordAdmin(ReadOnlyMixin, HistoryAdmin):
+    """A record of member data: every look at it, on its page or its history pages, is logged
+    (each subclass's `log_look(request, obj)`) before the page is shown."""
+
+    def _logged(self, request, object_id):
+        obj = self.get_object(request, object_id)
+        if obj is not None and self.has_view_permission(request, obj):
+            self.log_look(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._logged(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._logged(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method in ("GET", "HEAD"):
+            self._logged(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Review)
-class ReviewAdmin(ReadOnlyAdmin):
+class ReviewAdmin(MemberRecordAdmin):
     list_display = ["case_number", "member_id", "service", "status", "urgency", "due_at", "assigned_to"]
     list_select_related = ["assigned_to"]
     list_filter = ["status", "service", "urgency", "line_of_business"]
     search_fields = ["case_number", "member_id", "member_name"]
     raw_id_fields = ["assigned_to", "submitted_by", "policy_version"]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        review = self.get_object(request, object_id)
-        if review is not None and self.has_view_permission(request, review):
-            services.access_record(user=request.user, review=review, kind=AccessLog.Kind.REVIEW, path=request.path)
-        return super().change_view(request, object_id, form_url, extra_context)
+    def log_look(self, request, obj) -> None:
+        services.access_record(user=request.user, review=obj, kind=AccessLog.Kind.REVIEW, path=request.path)
 
 
 @admin.register(Determination)
-class DeterminationAdmin(ReadOnlyAdmin):
+class DeterminationAdmin(MemberRecordAdmin):
     """Issued determinations never change; corrections are issued from the review."""
 
     list_display = ["reference_number", "review", "outcome", "decided_at", "decider_name"]
@@ -301,13 +356,10 @@ class DeterminationAdmin(ReadOnlyAdmin):
     search_fields = ["reference_number", "review__case_number", "review__member_id"]
     raw_id_fields = ["review", "decided_by", "policy_version", "supersedes"]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        d = self.get_object(request, object_id)
-        if d is not None and self.has_view_permission(request, d):
-            services.access_record(
-                user=request.user, review=d.review, determination=d, kind=AccessLog.Kind.LETTER, path=request.path
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+    def log_look(self, request, obj) -> None:
+        services.access_record(
+            user=request.user, review=obj.review, determination=obj, kind=AccessLog.Kind.LETTER, path=request.path
+        )
 
 
 @admin.register(AccessLog)

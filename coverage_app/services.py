@@ -26,7 +26,9 @@ class EditConflict(ReviewStateError):
 
 
 def _check_revision(review: Review, expected: int | None) -> None:
-    if expected is None or expected == review.revision:
+    """Refuse a save made from a page showing another revision of the review. A page that posts
+    no revision (None) is refused too: skipping the check would silently overwrite."""
+    if expected == review.revision:
         return
     last = ReviewEvent.objects.filter(review=review).select_related("actor").order_by("-at", "-id").first()
     who = f" by {last.actor.get_full_name() or last.actor.get_username()}" if last else ""
@@ -97,15 +99,23 @@ def _locked(review: Review) -> Review:
     return Review.objects.select_for_update().get(pk=review.pk)
 
 
-def _require_editable_by(review: Review, user) -> None:
+def _locked_for_edit(review: Review, user, expected_revision: int | None) -> Review:
+    """The review, locked, once `user` may change it from a page that showed `expected_revision`.
+
+    The revision is checked before the status: of two nurses (or tabs) finishing the same review
+    at once, the one who waited for the lock is told the review changed under her.
+    """
     _require_nurse(user)
+    review = _locked(review)
+    if review.assigned_to_id != user.pk:
+        raise PermissionDenied("This review is assigned to another reviewer.")
+    _check_revision(review, expected_revision)
     if not review.is_editable:
         raise ReviewStateError(
             f"Review {review.case_number} is {review.get_status_display().lower()} "
             "and can no longer be changed."
         )
-    if review.assigned_to_id != user.pk:
-        raise PermissionDenied("This review is assigned to another reviewer.")
+    return review
 
 
 @transaction.atomic
@@ -142,17 +152,13 @@ def review_assign(*, review: Review, user) -> Review:
 
 
 @transaction.atomic
-def review_save_answers(
-    *, review: Review, user, answers: dict, expected_revision: int | None = None
-) -> list[str]:
+def review_save_answers(*, review: Review, user, answers: dict, expected_revision: int | None) -> list[str]:
     """Save a step's answers as a draft, and clear answers that no longer apply.
 
     Returns the fields that were cleared, so the reviewer can be told. Raises EditConflict when
     the review changed since the page showed `expected_revision`.
     """
-    review = _locked(review)
-    _require_editable_by(review, user)
-    _check_revision(review, expected_revision)
+    review = _locked_for_edit(review, user, expected_revision)
     before = review.answers()
     merged = questionnaire.without_inapplicable({**before, **answers})
     changed = [f for f, v in merged.items() if v != before[f]]
@@ -176,11 +182,9 @@ def review_save_answers(
 
 @transaction.atomic
 def review_save_notes(
-    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision: int | None = None
+    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision: int | None
 ) -> None:
-    review = _locked(review)
-    _require_editable_by(review, user)
-    _check_revision(review, expected_revision)
+    review = _locked_for_edit(review, user, expected_revision)
     notes = {code: text for code, text in criterion_notes.items() if text}
     if notes == review.criterion_notes and overall_note == review.overall_note:
         return
@@ -191,11 +195,9 @@ def review_save_notes(
 
 
 def _finish(
-    review: Review, user, *, criterion_notes, overall_note, approve: bool, expected_revision=None
+    review: Review, user, *, criterion_notes, overall_note, approve: bool, expected_revision: int | None
 ) -> Review:
-    review = _locked(review)
-    _require_editable_by(review, user)
-    _check_revision(review, expected_revision)
+    review = _locked_for_edit(review, user, expected_revision)
     gaps = questionnaire.missing(review.answers())
     if gaps:
         raise ReviewStateError("Answer every question before finishing the review.")
@@ -243,7 +245,7 @@ def _finish(
 
 @transaction.atomic
 def review_approve(
-    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision=None
+    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision: int | None
 ) -> Review:
     """A nurse approves a request that meets the criteria."""
     return _finish(
@@ -258,7 +260,7 @@ def review_approve(
 
 @transaction.atomic
 def review_refer_to_physician(
-    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision=None
+    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision: int | None
 ) -> Review:
     """A request that does not meet the criteria goes to a medical director; a nurse never denies."""
     return _finish(
@@ -395,6 +397,18 @@ def determination_correct(
     if Determination.objects.filter(supersedes=old).exists():
         raise ReviewStateError(f"{old.reference_number} has already been corrected.")
     review = _locked(old.review)
+    # The new determination first: the database lets a finished review's status change only to
+    # follow its determination in force (migration 0015).
+    new = _issue(
+        review,
+        user,
+        outcome=outcome,
+        role=roles.DIRECTOR,
+        rationale=rationale,
+        peer_to_peer=old.peer_to_peer,
+        supersedes=old,
+        correction_reason=reason,
+    )
     review.status = (
         Review.Status.APPROVED
         if outcome == Determination.Outcome.APPROVED
@@ -407,16 +421,7 @@ def determination_correct(
         action=ReviewEvent.Action.CORRECTED,
         detail={"supersedes": old.reference_number},
     )
-    return _issue(
-        review,
-        user,
-        outcome=outcome,
-        role=roles.DIRECTOR,
-        rationale=rationale,
-        peer_to_peer=old.peer_to_peer,
-        supersedes=old,
-        correction_reason=reason,
-    )
+    return new
 
 
 def access_record(*, user, review: Review, kind: str, path: str, determination=None) -> None:

@@ -12,6 +12,20 @@ EXAMPLES_DIR = PROJECT / "tests" / "examples"  # cases with their expected outco
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django empties the database after each browser test with TRUNCATE, which the record's
+    tables refuse (migration 0015) unless the database says otherwise: the test database does."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                name = connection.ops.quote_name(connection.settings_dict["NAME"])
+                cursor.execute(f"ALTER DATABASE {name} SET coverage_app.allow_truncate = 'on'")
+            connection.close()  # the setting applies to new connections
+
+
+@pytest.fixture(scope="session")
 def wording() -> dict[str, rules.CriterionWording]:
     """The criteria wording of version 2024-05-15, straight from the data file the migration loads."""
     data = json.loads(POLICY_FILE.read_text(encoding="utf-8"))
@@ -115,6 +129,14 @@ def director_with_credentials(director):
     return director
 
 
+def as_posted(review, data: dict) -> dict:
+    """A review page's form as the browser posts it: with the revision of the review it showed
+    (a post without one is refused as an edit conflict)."""
+    from coverage_app.models import Review
+
+    return {**data, "revision": Review.objects.values_list("revision", flat=True).get(pk=review.pk)}
+
+
 def complete_answers(review, **changes):
     """Answer the transplant and indication steps of a DLI request (allogeneic, relapsed)."""
 
@@ -136,7 +158,8 @@ def approved(nurse, nurse_review):
     from coverage_app import services
 
     complete_answers(nurse_review)
-    services.review_approve(review=nurse_review, user=nurse, criterion_notes={}, overall_note="")
+    services.review_approve(review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
+                            expected_revision=nurse_review.revision)
     return nurse_review.determinations.get()
 
 
@@ -147,7 +170,8 @@ def referred(nurse, nurse_review):
 
     complete_answers(nurse_review, transplant_type="autologous", same_donor=None)
     services.review_refer_to_physician(
-        review=nurse_review, user=nurse, criterion_notes={"DLI-1": "Autologous in 2025"}, overall_note="For MD"
+        review=nurse_review, user=nurse, criterion_notes={"DLI-1": "Autologous in 2025"}, overall_note="For MD",
+        expected_revision=nurse_review.revision,
     )
     nurse_review.refresh_from_db()
     return nurse_review

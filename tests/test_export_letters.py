@@ -28,7 +28,8 @@ def second_approval(nurse, nurse_review):
     other.status = Review.Status.IN_REVIEW
     other.save()
     complete_answers(other)
-    services.review_approve(review=other, user=nurse, criterion_notes={}, overall_note="")
+    services.review_approve(review=other, user=nurse, criterion_notes={}, overall_note="",
+                            expected_revision=other.revision)
     return other.determinations.get()
 
 

@@ -41,7 +41,8 @@ def test_stale_notes_on_the_summary_get_a_conflict(client, nurse, nurse_review):
     client.force_login(nurse)
     summary = reverse("review_summary", kwargs={"review_id": nurse_review.public_id})
     stale = client.get(summary).context["revision"]
-    services.review_save_notes(review=nurse_review, user=nurse, criterion_notes={}, overall_note="Tab one")
+    services.review_save_notes(review=nurse_review, user=nurse, criterion_notes={}, overall_note="Tab one",
+                               expected_revision=stale)
     r = client.post(summary, {"action": "approve", "overall_note": "Tab two", "revision": stale})
     assert "Nothing you entered here was saved" in r.content.decode()
     nurse_review.refresh_from_db()

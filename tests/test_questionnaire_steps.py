@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coverage_app.models import Review, ReviewEvent
-from tests.conftest import COMPLETE_REQUEST
+from tests.conftest import COMPLETE_REQUEST, as_posted
 
 
 def step_url(review, step):
@@ -15,7 +15,7 @@ def step_url(review, step):
 
 
 def post_step(client, review, step, data, action="continue"):
-    return client.post(step_url(review, step), {**data, "action": action})
+    return client.post(step_url(review, step), as_posted(review, {**data, "action": action}))
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def test_it_clears_later_answers_when_an_earlier_one_changes(logged_in, nurse_re
     Review.objects.filter(pk=nurse_review.pk).update(hematologic_malignancy=True, indication="relapsed")
     r = logged_in.post(
         step_url(nurse_review, "request"),
-        {**COMPLETE_REQUEST, "service": "hpc_boost", "action": "continue"},
+        as_posted(nurse_review, {**COMPLETE_REQUEST, "service": "hpc_boost", "action": "continue"}),
         follow=True,
     )
     assert "These answers no longer apply and were cleared: hematologic malignancy, indication." in r.content.decode()
@@ -199,7 +199,7 @@ def test_it_does_not_let_a_nurse_work_a_review_assigned_to_someone_else(client, 
     other.groups.add(Group.objects.get(name="Nurse reviewer"))
     review = make_review(assigned_to=other, status="in_review")
     client.force_login(nurse)
-    r = client.post(step_url(review, "request"), {**COMPLETE_REQUEST, "action": "continue"})
+    r = client.post(step_url(review, "request"), as_posted(review, {**COMPLETE_REQUEST, "action": "continue"}))
     assert r["Location"] == reverse("review_detail", kwargs={"review_id": review.public_id})
     review.refresh_from_db()
     assert review.member_name == ""

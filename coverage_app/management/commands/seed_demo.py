@@ -112,7 +112,7 @@ class Command(BaseCommand):
         )
         notes = {"criterion_notes": {}, "overall_note": "Records from the transplant program reviewed."}
         if spec["indication"] == Review.Indication.ENHANCE_CHIMERISM:
-            services.review_refer_to_physician(review=review, user=nurse, **notes)
+            services.review_refer_to_physician(review=review, user=nurse, expected_revision=review.revision, **notes)
             services.director_decide(
                 review=review,
                 user=director,
@@ -125,7 +125,7 @@ class Command(BaseCommand):
                 ),
             )
         else:
-            services.review_approve(review=review, user=nurse, **notes)
+            services.review_approve(review=review, user=nurse, expected_revision=review.revision, **notes)
         self.stdout.write(f"created decided review {spec['case_number']} with its letter")
 
 
