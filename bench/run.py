@@ -98,7 +98,7 @@ def prepare() -> dict:
     nurse.groups.add(Group.objects.get(name=roles.NURSE))
     director = User.objects.create_user("benchdirector", password=PASSWORD)
     director.groups.add(Group.objects.get(name=roles.DIRECTOR))
-    ReviewerProfile.objects.create(user=director, credentials="MD, Hematology")
+    ReviewerProfile.objects.create(user=director, degree="MD", specialty="Hematology", license_number="MD-48213", license_state="MA")
 
     # One real letter, issued through the service; its bytes stand for every bulk letter.
     real = services.review_create(

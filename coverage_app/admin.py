@@ -382,7 +382,11 @@ class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(ReviewerProfile)
 class ReviewerProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "credentials"]
+    """Only an MD or DO with a license number and state on file issues a physician's
+    determination (lib/decisions.py); the degree and specialty print on letters."""
+
+    list_display = ["user", "degree", "specialty", "license_state", "license_number"]
+    list_filter = ["degree", "license_state"]
     list_select_related = ["user"]
     raw_id_fields = ["user"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "credentials"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "specialty", "license_number"]

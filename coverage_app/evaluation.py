@@ -41,6 +41,7 @@ def as_json(result: VersionedDetermination) -> dict:
         },
         "criteria": [{"id": c.id, "met": c.met, "text": c.text} for c in d.criteria],
         "reasons": d.reasons,
+        "physician_review": list(d.physician_review),
     }
 
 

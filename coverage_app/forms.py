@@ -2,6 +2,8 @@
 questions that depend on an answer in the same step carry `data-show-when`, which the page's script
 uses to show or hide them in place (without JavaScript they stay visible and say when they apply)."""
 
+import datetime as dt
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
@@ -14,6 +16,11 @@ from coverage_app.lib.usdates import long_date
 from coverage_app.models import Determination, Review
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 120
+# No date a request holds (birth, transplant, study, service) comes before this: a year such as
+# 0001 is a slip of the keyboard, not a date.
+EARLIEST_PLAUSIBLE_DATE = dt.date(1900, 1, 1)
+# A prior-authorization request is for a service planned within a year of asking.
+LONGEST_PLANNING_DAYS = 366
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -75,6 +82,11 @@ class StepForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        for name, field in self.fields.items():
+            value = cleaned.get(name)
+            if isinstance(field, forms.DateField) and value and value < EARLIEST_PLAUSIBLE_DATE:
+                if name not in self.errors:
+                    self.add_error(name, f"Check the year: {value.year:04d} is not plausible.")
         if self.complete:
             merged = self.merged_answers()
             for name in self.fields:
@@ -90,8 +102,17 @@ class StepForm(forms.ModelForm):
 
     def _check_not_future(self, name: str, what: str) -> None:
         value = self.cleaned_data.get(name)
-        if value and value > timezone.localdate():
+        if value and value > timezone.localdate() and name not in self.errors:
             self.add_error(name, f"The {what} cannot be in the future.")
+
+    def _check_order(self, earlier: str, later: str, error_on: str, message: str) -> None:
+        """`message` beside `error_on` when the answer `earlier` falls after the answer `later`
+        (each from this step or saved from another)."""
+        merged = {**self.answers, **{k: v for k, v in self.cleaned_data.items() if k in self.fields}}
+        first, second = merged.get(earlier), merged.get(later)
+        if first and second and second < first and error_on not in self.errors:
+            other = second if error_on == earlier else first
+            self.add_error(error_on, message.format(date=long_date(other)))
 
 
 class RequestForm(StepForm):
@@ -167,6 +188,23 @@ class RequestForm(StepForm):
             )
         return dob
 
+    def clean(self):
+        cleaned = super().clean()
+        self._check_order(
+            "member_date_of_birth", "transplant_date", "member_date_of_birth",
+            "The date of birth cannot be after the transplant ({date}).",
+        )
+        self._check_order(
+            "transplant_date", "planned_date_of_service", "planned_date_of_service",
+            "The date of service cannot be before the transplant ({date}).",
+        )
+        return cleaned
+
+    def received_on(self) -> dt.date:
+        """The day the request was received: today for a request being entered now."""
+        received = self.instance.received_at
+        return timezone.localdate(received) if received else timezone.localdate()
+
     def clean_diagnosis_codes(self):
         codes = icd10.split_codes(self.cleaned_data["diagnosis_codes"])
         problems = [p for code, typed in codes.items() if (p := icd10.code_problem(code, typed))]
@@ -180,15 +218,20 @@ class RequestForm(StepForm):
         dos = self.cleaned_data["planned_date_of_service"]
         if dos is None:
             return dos
+        received = self.received_on()
+        if dos < received:
+            raise forms.ValidationError(
+                "A prior-authorization request is for a service not yet given: the planned date of "
+                f"service cannot be before the request was received ({long_date(received)})."
+            )
+        if (dos - received).days > LONGEST_PLANNING_DAYS:
+            raise forms.ValidationError(
+                f"Check the year: {long_date(dos)} is more than a year after the request was received."
+            )
         try:
             selectors.policy_version_in_effect(dos, with_criteria=False)
         except selectors.NoVersionInEffect as e:
             raise forms.ValidationError(f"Policy 0261 cannot judge this date: {e}.") from None
-        transplant = self.answers.get("transplant_date")
-        if transplant and dos < transplant:
-            raise forms.ValidationError(
-                f"The date of service cannot be before the transplant ({long_date(transplant)})."
-            )
         return dos
 
 
@@ -225,14 +268,14 @@ class TransplantForm(StepForm):
     def clean(self):
         cleaned = super().clean()
         self._check_not_future("transplant_date", "transplant date")
-        transplant = cleaned.get("transplant_date")
-        dos = self.answers.get("planned_date_of_service")
-        if transplant and dos and dos < transplant and "transplant_date" not in self.errors:
-            self.add_error(
-                "transplant_date",
-                f"The transplant date cannot be after the planned date of service "
-                f"({long_date(dos)}).",
-            )
+        self._check_order(
+            "member_date_of_birth", "transplant_date", "transplant_date",
+            "The transplant date cannot be before the member's date of birth ({date}).",
+        )
+        self._check_order(
+            "transplant_date", "planned_date_of_service", "transplant_date",
+            "The transplant date cannot be after the planned date of service ({date}).",
+        )
         return cleaned
 
 
@@ -330,13 +373,10 @@ class IndicationForm(StepForm):
     def clean(self):
         cleaned = super().clean()
         self._check_not_future("chimerism_study_date", "chimerism study date")
-        study = cleaned.get("chimerism_study_date")
-        transplant = self.answers.get("transplant_date")
-        if study and transplant and study < transplant and "chimerism_study_date" not in self.errors:
-            self.add_error(
-                "chimerism_study_date",
-                f"The chimerism study cannot be before the transplant ({long_date(transplant)}).",
-            )
+        self._check_order(
+            "transplant_date", "chimerism_study_date", "chimerism_study_date",
+            "The chimerism study cannot be before the transplant ({date}).",
+        )
         return cleaned
 
 
@@ -344,10 +384,19 @@ STEP_FORMS = {"request": RequestForm, "transplant": TransplantForm, "indication"
 
 
 class NotesForm(forms.Form):
-    """The summary's notes: one per criterion shown, and one overall."""
+    """The summary's notes: one per criterion shown, one overall, and why a physician should see a
+    request that meets the criteria."""
 
     overall_note = forms.CharField(
         label="Overall note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    referral_reason = forms.CharField(
+        label="What needs a physician's judgment",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to send a request that meets the criteria to physician review. "
+        "The physician sees it beside the criteria.",
     )
 
     def __init__(self, *args, criterion_ids: list[str], notes: dict, overall: str, **kwargs):
@@ -362,13 +411,30 @@ class NotesForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         self.fields["overall_note"].initial = overall
-        self.order_fields([f"note_{c}" for c in criterion_ids] + ["overall_note"])
+        self.order_fields([f"note_{c}" for c in criterion_ids] + ["overall_note", "referral_reason"])
 
     def criterion_notes(self) -> dict:
         return {c: self.cleaned_data[f"note_{c}"].strip() for c in self.criterion_ids}
 
     def note_field(self, code: str):
         return self[f"note_{code}"]
+
+
+CLINICAL_REASONS_FIELD = forms.CharField(
+    label="Reasons for an adverse determination, beyond the criteria not met",
+    widget=forms.Textarea(attrs={"rows": 4}),
+    max_length=5000,
+    required=False,
+    help_text="Printed under “Why we made this decision” for the member. Required for an "
+    "adverse determination when the request meets every criterion; one reason per paragraph, in "
+    "plain language.",
+)
+
+
+def add_service_error(form: forms.Form, error) -> None:
+    """A service's refusal, beside the field it names (services.ReviewStateError.field)."""
+    field = getattr(error, "field", None)
+    form.add_error(field if field in form.fields else None, str(error))
 
 
 class DirectorDecisionForm(forms.Form):
@@ -392,6 +458,7 @@ class DirectorDecisionForm(forms.Form):
         help_text="Required either way. An adverse determination letter prints it for the member "
         "and the provider, so write it in plain language.",
     )
+    clinical_reasons = CLINICAL_REASONS_FIELD
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -410,12 +477,22 @@ class CorrectionForm(forms.Form):
     outcome = forms.ChoiceField(
         label="Corrected decision", choices=Determination.Outcome.choices, widget=forms.RadioSelect
     )
+    basis = forms.ChoiceField(
+        label="What the correction rests on",
+        choices=Determination.Basis.choices,
+        initial=Determination.Basis.MEDICAL_NECESSITY,
+        widget=forms.RadioSelect,
+        help_text="Administrative: the determination was issued for the wrong member or the wrong "
+        "service. A Medicare Advantage approval can be withdrawn only administratively "
+        "(42 CFR 422.138(c)).",
+    )
     reason = forms.CharField(
         label="Reason for the correction",
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="Printed on the new letter.",
     )
+    clinical_reasons = CLINICAL_REASONS_FIELD
     rationale = forms.CharField(
         label="Clinical rationale", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )

@@ -111,10 +111,14 @@ def letter_context(determination: Determination, review: Review, superseded=None
             ]
         ),
         "reasons": snapshot["reasons"],
-        "not_met": [
-            {**c, "what_could_change": letter_text.WHAT_COULD_CHANGE.get(c["id"], "")}
-            for c in not_met
-        ],
+        "clinical_reasons": letter_text.paragraphs(determination.clinical_reasons),
+        "not_met": not_met,
+        "no_criterion_unmet": letter_text.NO_CRITERION_UNMET,
+        "what_could_change": letter_text.what_could_change(
+            [c["id"] for c in not_met], bool(determination.clinical_reasons.strip())
+        ),
+        "administrative_intro": letter_text.ADMINISTRATIVE_INTRO,
+        "administrative_what_could_change": letter_text.ADMINISTRATIVE_WHAT_COULD_CHANGE,
         "rationale": letter_text.paragraphs(determination.rationale),
         "appeal": letter_text.paragraphs(wording[appeal_kind]),
         "peer_to_peer": letter_text.paragraphs(wording[LetterWording.Kind.PEER_TO_PEER]),

@@ -5,7 +5,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from coverage_app.lib import deadlines, questionnaire, rules
+from coverage_app.lib import deadlines, decisions, questionnaire, rules
+from coverage_app.lib.us_states import US_STATES
 
 
 class CoveragePolicy(models.Model):
@@ -207,6 +208,8 @@ class Review(models.Model):
     # The nurse's notes, per criterion code and overall.
     criterion_notes = models.JSONField(default=dict, blank=True)
     overall_note = models.TextField(blank=True)
+    # Why the nurse sent a case that meets the criteria to a physician (clinical judgment).
+    referral_reason = models.TextField(blank=True)
 
     # Set when the nurse finishes: the version judged against, and the trace she saw.
     policy_version = models.ForeignKey(
@@ -290,17 +293,31 @@ class ReviewEvent(models.Model):
 
 
 class ReviewerProfile(models.Model):
-    """What letters print about a reviewer beyond the name: e.g. "MD, Hematology"."""
+    """A reviewer's qualifications: who may issue a physician's determination (an MD or DO with a
+    license on file, lib/decisions.py), and what letters print beside the name ("MD, Hematology")."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviewer_profile"
     )
-    credentials = models.CharField(
-        max_length=100, blank=True, help_text='As printed on letters, e.g. "MD, Hematology".'
+    degree = models.CharField(max_length=10, choices=decisions.DEGREES, blank=True)
+    license_number = models.CharField(max_length=40, blank=True)
+    license_state = models.CharField(
+        max_length=2, choices=US_STATES, blank=True, help_text="The state that issued the license."
+    )
+    specialty = models.CharField(
+        max_length=100, blank=True, help_text='As printed on letters, e.g. "Hematology/Oncology".'
     )
 
     def __str__(self) -> str:
-        return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials}"
+        return f"{self.user.get_full_name() or self.user.get_username()}, {self.credentials().printed}"
+
+    def credentials(self) -> decisions.Credentials:
+        return decisions.Credentials(
+            degree=self.degree,
+            license_number=self.license_number,
+            license_state=self.license_state,
+            specialty=self.specialty,
+        )
 
 
 class LetterWording(models.Model):
@@ -337,7 +354,11 @@ class Determination(models.Model):
 
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Approved"
-        ADVERSE = "adverse", "Adverse determination (not medically necessary)"
+        ADVERSE = "adverse", "Adverse determination"
+
+    class Basis(models.TextChoices):
+        MEDICAL_NECESSITY = decisions.MEDICAL_NECESSITY, "Medical necessity"
+        ADMINISTRATIVE = decisions.ADMINISTRATIVE, "Administrative (wrong member, wrong service)"
 
     class PeerToPeer(models.TextChoices):
         NOT_APPLICABLE = "", "Not applicable"
@@ -358,6 +379,9 @@ class Determination(models.Model):
     decider_credentials = models.CharField(max_length=100, blank=True)
     decider_role = models.CharField(max_length=50)
     rationale = models.TextField(blank=True)
+    basis = models.CharField(max_length=30, choices=Basis.choices, default=Basis.MEDICAL_NECESSITY)
+    # A physician's reasons for an adverse determination beyond the criteria not met, as printed.
+    clinical_reasons = models.TextField(blank=True)
     peer_to_peer = models.CharField(max_length=20, choices=PeerToPeer.choices, blank=True)
     policy_version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
     criteria_snapshot = models.JSONField(help_text="The determination as judged, criteria text included.")
@@ -379,6 +403,10 @@ class Determination(models.Model):
     @property
     def is_adverse(self) -> bool:
         return self.outcome == self.Outcome.ADVERSE
+
+    @property
+    def is_administrative(self) -> bool:
+        return self.basis == self.Basis.ADMINISTRATIVE
 
 
 class Letter(models.Model):

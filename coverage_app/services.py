@@ -1,6 +1,7 @@
 """Writes. Every change to a review goes through a function here, in one transaction, and leaves a
 ReviewEvent saying who did it and when."""
 
+import contextlib
 import hashlib
 import secrets
 
@@ -11,14 +12,28 @@ from django.utils import timezone
 from coverage_app import roles
 from coverage_app.evaluation import determine, snapshot
 from coverage_app.letters import render_letter, wording_in_effect
-from coverage_app.lib import deadlines, questionnaire, rules
+from coverage_app.lib import deadlines, decisions, questionnaire, rules
 from coverage_app.models import Determination, Letter, Review, ReviewEvent
 
 CASE_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 
 class ReviewStateError(Exception):
-    """The review is not in a state that allows this; the message says why, for the user."""
+    """The review is not in a state that allows this; the message says why, for the user, and
+    `field` names the form field it belongs beside, if one does."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@contextlib.contextmanager
+def _rules():
+    """lib.decisions' refusals, as the services' own error."""
+    try:
+        yield
+    except decisions.NotAllowed as e:
+        raise ReviewStateError(str(e), field=e.field) from None
 
 
 class EditConflict(ReviewStateError):
@@ -195,7 +210,14 @@ def review_save_notes(
 
 
 def _finish(
-    review: Review, user, *, criterion_notes, overall_note, approve: bool, expected_revision: int | None
+    review: Review,
+    user,
+    *,
+    criterion_notes,
+    overall_note,
+    approve: bool,
+    expected_revision: int | None,
+    referral_reason: str = "",
 ) -> Review:
     review = _locked_for_edit(review, user, expected_revision)
     gaps = questionnaire.missing(review.answers())
@@ -206,13 +228,20 @@ def _finish(
         result = determine(questionnaire.to_case(review.answers()))
     except rules.InvalidCase as e:
         raise ReviewStateError(f"This request cannot be judged yet: {e}.") from None
-    met = result.determination.criteria_met
-    if approve and not met:
+    judged = result.determination
+    if approve and not judged.criteria_met:
         raise ReviewStateError(
             "The criteria are not met, so a nurse cannot approve; send it to physician review."
         )
-    if not approve and met:
-        raise ReviewStateError("The criteria are met: approve the request.")
+    if approve and judged.physician_review:
+        raise ReviewStateError(
+            "A nurse cannot approve this request; send it to physician review. "
+            + " ".join(judged.physician_review)
+        )
+    if not approve:
+        with _rules():
+            decisions.require_referral_reason(judged.nurse_may_approve, referral_reason)
+        review.referral_reason = referral_reason.strip()
     review.criterion_notes = {code: text for code, text in criterion_notes.items() if text}
     review.overall_note = overall_note
     review.status = Review.Status.APPROVED if approve else Review.Status.PENDING_PHYSICIAN_REVIEW
@@ -225,6 +254,7 @@ def _finish(
         [
             "criterion_notes",
             "overall_note",
+            "referral_reason",
             "status",
             "policy_version",
             "nurse_determination",
@@ -239,7 +269,7 @@ def _finish(
         detail={"outcome": result.determination.outcome.value},
     )
     if approve:
-        _issue(review, user, outcome=Determination.Outcome.APPROVED, role=roles.NURSE)
+        _issue(review, user, result, outcome=Determination.Outcome.APPROVED, role=roles.NURSE)
     return review
 
 
@@ -260,9 +290,16 @@ def review_approve(
 
 @transaction.atomic
 def review_refer_to_physician(
-    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision: int | None
+    *,
+    review: Review,
+    user,
+    criterion_notes: dict,
+    overall_note: str,
+    expected_revision: int | None,
+    referral_reason: str = "",
 ) -> Review:
-    """A request that does not meet the criteria goes to a medical director; a nurse never denies."""
+    """A request goes to a medical director when it does not meet the criteria (a nurse never
+    denies), when the rules say a physician must judge it, or when the nurse says why it needs one."""
     return _finish(
         review,
         user,
@@ -270,6 +307,7 @@ def review_refer_to_physician(
         overall_note=overall_note,
         approve=False,
         expected_revision=expected_revision,
+        referral_reason=referral_reason,
     )
 
 
@@ -282,25 +320,35 @@ def new_reference_number(decided_at) -> str:
     return f"D{local:%y%m%d}-{suffix}"
 
 
-def _credentials(user) -> str:
+def credentials(user) -> decisions.Credentials | None:
+    """The user's qualifications from their reviewer profile, or None without one."""
     profile = getattr(user, "reviewer_profile", None)
-    return profile.credentials.strip() if profile else ""
+    return profile.credentials() if profile else None
+
+
+def physician_problem(user) -> str | None:
+    """Why `user` may not issue a physician's determination, or None: for pages to warn early."""
+    return decisions.physician_problem(credentials(user))
 
 
 def _issue(
     review: Review,
     user,
+    result,
     *,
     outcome: str,
     role: str,
     rationale: str = "",
     peer_to_peer: str = "",
+    basis: str = Determination.Basis.MEDICAL_NECESSITY,
+    clinical_reasons: str = "",
     supersedes: Determination | None = None,
     correction_reason: str = "",
 ) -> Determination:
-    """Write the determination, then its letter, rendered once. Call inside a transaction."""
-    result = determine(questionnaire.to_case(review.answers()))
+    """Write the determination, as `result` (evaluation.determine) judged the review, then its
+    letter, rendered once. Call inside a transaction."""
     decided_at = timezone.now()
+    printed = credentials(user)
     determination = Determination(
         reference_number=new_reference_number(decided_at),
         review=review,
@@ -308,9 +356,11 @@ def _issue(
         decided_at=decided_at,
         decided_by=user,
         decider_name=user.get_full_name() or user.get_username(),
-        decider_credentials=_credentials(user),
+        decider_credentials=printed.printed if printed else "",
         decider_role=role,
         rationale=rationale,
+        basis=basis,
+        clinical_reasons=clinical_reasons,
         peer_to_peer=peer_to_peer,
         policy_version=result.version,
         criteria_snapshot=snapshot(result),
@@ -329,19 +379,22 @@ def _issue(
 
 
 def _require_director(user) -> None:
+    """A medical director's decisions are a physician's: an MD or DO with a license on file."""
     if not roles.has_role(user, roles.DIRECTOR):
         raise PermissionDenied("Only a medical director may make this decision.")
-    if not _credentials(user):
-        raise ReviewStateError(
-            "Your reviewer profile has no credentials to print on the letter; ask an "
-            "administrator to add them (for example, MD, Hematology)."
-        )
+    with _rules():
+        decisions.require_physician(credentials(user))
+
+
+def _judged(review: Review):
+    """The review judged now, on its saved answers (the letter's criteria and reasons)."""
+    return determine(questionnaire.to_case(review.answers()))
 
 
 def _require_rationale(rationale: str) -> str:
     rationale = rationale.strip()
     if not rationale:
-        raise ReviewStateError("A written rationale is required.")
+        raise ReviewStateError("A written rationale is required.", field="rationale")
     return rationale
 
 
@@ -349,21 +402,36 @@ UPHOLD, OVERTURN = "uphold", "overturn"
 
 
 @transaction.atomic
-def director_decide(*, review: Review, user, decision: str, rationale: str, peer_to_peer: str) -> Determination:
-    """A medical director upholds (adverse determination) or overturns (approval) a referred case."""
+def director_decide(
+    *, review: Review, user, decision: str, rationale: str, peer_to_peer: str, clinical_reasons: str = ""
+) -> Determination:
+    """A medical director upholds (adverse determination) or overturns (approval) a referred case.
+
+    An adverse determination gives specific reasons: the criteria not met and/or the physician's
+    clinical reasons. The physician is not the person who referred the case.
+    """
     _require_director(user)
     rationale = _require_rationale(rationale)
     if decision not in (UPHOLD, OVERTURN):
-        raise ReviewStateError("Choose whether to uphold or overturn.")
+        raise ReviewStateError("Choose whether to uphold or overturn.", field="decision")
     if peer_to_peer not in Determination.PeerToPeer.values or not peer_to_peer:
-        raise ReviewStateError("Record whether a peer-to-peer conversation was offered or held.")
+        raise ReviewStateError(
+            "Record whether a peer-to-peer conversation was offered or held.", field="peer_to_peer"
+        )
     review = _locked(review)
     if review.status != Review.Status.PENDING_PHYSICIAN_REVIEW:
         raise ReviewStateError(
             f"Review {review.case_number} is {review.get_status_display().lower()}, "
             "not pending physician review."
         )
+    with _rules():
+        decisions.require_other_reviewer(review.submitted_by_id, user.pk)
     approve = decision == OVERTURN
+    result = _judged(review)
+    clinical_reasons = "" if approve else clinical_reasons.strip()
+    if not approve:
+        with _rules():
+            decisions.require_adverse_reasons(result.determination.reasons, clinical_reasons)
     review.status = Review.Status.APPROVED if approve else Review.Status.ADVERSE_DETERMINATION
     _save(review, ["status"])
     ReviewEvent.objects.create(
@@ -374,38 +442,65 @@ def director_decide(*, review: Review, user, decision: str, rationale: str, peer
     return _issue(
         review,
         user,
+        result,
         outcome=Determination.Outcome.APPROVED if approve else Determination.Outcome.ADVERSE,
         role=roles.DIRECTOR,
         rationale=rationale,
         peer_to_peer=peer_to_peer,
+        clinical_reasons=clinical_reasons,
     )
 
 
 @transaction.atomic
 def determination_correct(
-    *, determination: Determination, user, outcome: str, rationale: str, reason: str
+    *,
+    determination: Determination,
+    user,
+    outcome: str,
+    rationale: str,
+    reason: str,
+    basis: str = Determination.Basis.MEDICAL_NECESSITY,
+    clinical_reasons: str = "",
 ) -> Determination:
-    """A medical director issues a correction: a new determination and letter that supersede one."""
+    """A medical director issues a correction: a new determination and letter that supersede one.
+
+    A correction to an adverse determination on medical necessity carries specific reasons, as any
+    adverse determination does; a Medicare Advantage approval is withdrawn only administratively.
+    """
     _require_director(user)
     rationale = _require_rationale(rationale)
     reason = reason.strip()
     if not reason:
-        raise ReviewStateError("Say why the determination is being corrected.")
+        raise ReviewStateError("Say why the determination is being corrected.", field="reason")
     if outcome not in Determination.Outcome.values:
-        raise ReviewStateError("Choose the corrected decision.")
+        raise ReviewStateError("Choose the corrected decision.", field="outcome")
+    if basis not in Determination.Basis.values:
+        raise ReviewStateError("Choose what the correction rests on.", field="basis")
     old = Determination.objects.select_for_update().get(pk=determination.pk)
     if Determination.objects.filter(supersedes=old).exists():
         raise ReviewStateError(f"{old.reference_number} has already been corrected.")
     review = _locked(old.review)
+    result = _judged(review)
+    adverse = outcome == Determination.Outcome.ADVERSE
+    clinical_reasons = clinical_reasons.strip() if adverse and basis == decisions.MEDICAL_NECESSITY else ""
+    with _rules():
+        decisions.require_allowed_correction(
+            line_of_business=review.line_of_business, old_outcome=old.outcome, new_outcome=outcome, basis=basis
+        )
+        if adverse and basis == decisions.MEDICAL_NECESSITY:
+            decisions.require_adverse_reasons(result.determination.reasons, clinical_reasons)
     # The new determination first: the database lets a finished review's status change only to
     # follow its determination in force (migration 0015).
     new = _issue(
         review,
         user,
+        result,
         outcome=outcome,
         role=roles.DIRECTOR,
         rationale=rationale,
         peer_to_peer=old.peer_to_peer,
+        basis=basis,
+        clinical_reasons=clinical_reasons,
         supersedes=old,
         correction_reason=reason,
     )

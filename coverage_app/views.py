@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from coverage_app import roles, selectors, services
 from coverage_app.evaluation import determine
-from coverage_app.forms import STEP_FORMS, NotesForm, RequestForm
+from coverage_app.forms import STEP_FORMS, NotesForm, RequestForm, add_service_error
 from coverage_app.lib import questionnaire, rules
 from coverage_app.models import AccessLog, Review
 from coverage_app.paging import CappedPaginator
@@ -257,6 +257,7 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
         criterion_ids=criterion_ids,
         notes=review.criterion_notes,
         overall=review.overall_note,
+        initial={"referral_reason": review.referral_reason},
     )
     revision = review.revision
     if request.method == "POST" and form.is_valid():
@@ -273,7 +274,9 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
                 messages.success(request, f"Review {review.case_number} approved: the criteria are met.")
                 return redirect("queue")
             if action == "refer":
-                services.review_refer_to_physician(review=review, user=request.user, **notes)
+                services.review_refer_to_physician(
+                    review=review, user=request.user, referral_reason=form.cleaned_data["referral_reason"], **notes
+                )
                 messages.success(
                     request, f"Review {review.case_number} sent to physician review."
                 )
@@ -285,7 +288,7 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
             form.add_error(None, str(e))
             revision = Review.objects.values_list("revision", flat=True).get(pk=review.pk)
         except services.ReviewStateError as e:
-            messages.error(request, str(e))
+            add_service_error(form, e)
     ctx = {
         "revision": revision,
         "review": review,

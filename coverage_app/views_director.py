@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from coverage_app import roles, selectors, services
-from coverage_app.forms import CorrectionForm, DirectorDecisionForm
+from coverage_app.forms import CorrectionForm, DirectorDecisionForm, add_service_error
 from coverage_app.models import Determination, Review
 from coverage_app.presenters import answers_by_step
 from coverage_app.views import QUEUE_PAGE_SIZE, log_access, review_or_404
@@ -37,7 +37,7 @@ def review_decide(request: HttpRequest, review_id) -> HttpResponse:
         try:
             determination = services.director_decide(review=review, user=request.user, **form.cleaned_data)
         except services.ReviewStateError as e:
-            form.add_error(None, str(e))
+            add_service_error(form, e)
         else:
             messages.success(
                 request,
@@ -45,7 +45,13 @@ def review_decide(request: HttpRequest, review_id) -> HttpResponse:
                 f"{determination.get_outcome_display().lower()}. The letter is ready.",
             )
             return redirect("review_detail", review_id=review.public_id)
-    ctx = {"review": review, "answers": answers_by_step(review), "form": form}
+    ctx = {
+        "review": review,
+        "answers": answers_by_step(review),
+        "form": form,
+        "physician_problem": services.physician_problem(request.user),
+        "referred_by_you": review.submitted_by_id == request.user.pk,
+    }
     return render(request, "coverage_app/review_decide.html", ctx)
 
 
@@ -90,10 +96,11 @@ def determination_correct(request: HttpRequest, determination_id) -> HttpRespons
         try:
             new = services.determination_correct(determination=old, user=request.user, **form.cleaned_data)
         except services.ReviewStateError as e:
-            form.add_error(None, str(e))
+            add_service_error(form, e)
         else:
             messages.success(
                 request, f"Correction {new.reference_number} issued; it supersedes {old.reference_number}."
             )
             return redirect("review_detail", review_id=old.review.public_id)
-    return render(request, "coverage_app/determination_correct.html", {"old": old, "form": form})
+    ctx = {"old": old, "form": form, "physician_problem": services.physician_problem(request.user)}
+    return render(request, "coverage_app/determination_correct.html", ctx)

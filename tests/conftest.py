@@ -125,7 +125,9 @@ def nurse_review(make_review, nurse):
 def director_with_credentials(director):
     from coverage_app.models import ReviewerProfile
 
-    ReviewerProfile.objects.create(user=director, credentials="MD, Hematology")
+    ReviewerProfile.objects.create(
+        user=director, degree="MD", specialty="Hematology", license_number="MD-48213", license_state="MA"
+    )
     return director
 
 

@@ -13,7 +13,8 @@ def correct_url(d):
     return reverse("determination_correct", kwargs={"determination_id": d.public_id})
 
 
-CORRECTION = {"outcome": "approved", "reason": "The transplant records show an allogeneic graft.",
+CORRECTION = {"outcome": "approved", "basis": "medical_necessity",
+              "reason": "The transplant records show an allogeneic graft.",
               "rationale": "Corrected records meet DLI-1."}
 
 

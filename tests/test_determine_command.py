@@ -131,3 +131,18 @@ def test_it_quotes_only_the_start_of_a_huge_value(db, tmp_path, text, field):
     assert err.count("\n") == 1
     assert err.startswith(f"error: {field}: ")
     assert len(err) < 200, err[:300]
+
+
+def test_it_says_when_a_physician_must_review_a_case_that_meets_the_criteria(db, tmp_path):
+    case = {"service": "dli", "transplant_type": "allogeneic", "hematologic_malignancy": True,
+            "indication": "relapsed", "same_donor": False, "date_of_service": "2024-09-01"}
+    status, out, err = run(tmp_path, json.dumps(case))
+    assert status == 0, err
+    result = json.loads(out)
+    assert result["outcome"] == "criteria_met"
+    assert result["physician_review"] == [
+        "The policy states that the donor source for DLI and HPC boost is the same as that for the "
+        "transplant; this request says the cells will come from a different donor."
+    ]
+    status, out, _ = run(tmp_path, json.dumps({**case, "same_donor": True}))
+    assert json.loads(out)["physician_review"] == []

@@ -120,10 +120,11 @@ def test_the_service_refuses_a_nurse_too(nurse, referred):
         services.director_decide(review=referred, user=nurse, **UPHOLD)
 
 
-def test_a_director_without_credentials_cannot_sign(client, director, referred):
+def test_a_director_without_a_reviewer_profile_cannot_sign(client, director, referred):
     client.force_login(director)
+    assert "Only a physician (MD or DO) may issue this determination" in client.get(decide_url(referred)).content.decode()
     r = client.post(decide_url(referred), UPHOLD)
-    assert "no credentials to print" in r.content.decode()
+    assert "Only a physician (MD or DO) may issue this determination" in r.content.decode()
     assert not Determination.objects.exists()
 
 

@@ -98,7 +98,7 @@ def test_it_builds_the_engines_case_from_complete_answers():
     assert case == rules.Case(
         service=rules.Service.DLI, transplant_type=rules.TransplantType.ALLOGENEIC,
         indication=rules.Indication.RELAPSED, hematologic_malignancy=True, cpt_code="38242",
-        date_of_service=dt.date(2026, 12, 1),
+        date_of_service=dt.date(2026, 12, 1), same_donor=True,
     )
 
 

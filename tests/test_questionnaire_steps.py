@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from coverage_app.lib.usdates import long_date
 from coverage_app.models import Review, ReviewEvent
 from tests.conftest import COMPLETE_REQUEST, as_posted
 
@@ -56,7 +57,7 @@ def test_it_keeps_everything_typed_when_the_request_has_errors(logged_in):
         ("member_date_of_birth", "2999-01-01", "cannot be in the future"),
         ("member_date_of_birth", "1850-01-01", "is not plausible"),
         ("member_date_of_birth", "02/30/1970", "Enter a valid date."),
-        ("planned_date_of_service", "2023-01-01", "no version of policy 0261 was in effect on January 1, 2023"),
+        ("planned_date_of_service", "2023-01-01", "cannot be before the request was received"),
         ("service", "stem_cells", "Select a valid choice."),
         ("member_name", "", "This field is required."),
     ],
@@ -67,10 +68,25 @@ def test_it_explains_each_bad_request_answer_beside_the_field(logged_in, field, 
     assert any(message in e for e in r.context["form"].errors[field])
 
 
-def test_it_refuses_a_date_of_service_before_the_transplant(logged_in, nurse_review):
-    Review.objects.filter(pk=nurse_review.pk).update(had_transplant=True, transplant_date=dt.date(2026, 1, 10))
-    r = post_step(logged_in, nurse_review, "request", {**COMPLETE_REQUEST, "planned_date_of_service": "2026-01-09"})
-    assert "cannot be before the transplant (January 10, 2026)" in r.context["form"].errors["planned_date_of_service"][0]
+def test_it_refuses_a_date_of_service_before_the_transplant(logged_in, nurse, make_review):
+    # Received ten days ago; the transplant came after, five days ago; the service is planned between.
+    today = timezone.localdate()
+    review = make_review(received_at=timezone.now() - dt.timedelta(days=10), assigned_to=nurse, status="in_review",
+                         had_transplant=True, transplant_date=today - dt.timedelta(days=5))
+    dos = today - dt.timedelta(days=7)
+    r = post_step(logged_in, review, "request", {**COMPLETE_REQUEST, "planned_date_of_service": dos.isoformat()})
+    transplant = long_date(today - dt.timedelta(days=5))
+    assert r.context["form"].errors["planned_date_of_service"] == [f"The date of service cannot be before the transplant ({transplant})."]
+
+
+def test_it_refuses_a_date_of_service_no_policy_version_covers(logged_in, nurse, make_review):
+    # Received before the policy's first version took effect, for a service soon after.
+    review = make_review(received_at=dt.datetime(2024, 1, 2, 15, tzinfo=dt.timezone.utc), assigned_to=nurse,
+                         status="in_review")
+    r = post_step(logged_in, review, "request", {**COMPLETE_REQUEST, "planned_date_of_service": "2024-02-01"})
+    assert r.context["form"].errors["planned_date_of_service"] == [
+        "Policy 0261 cannot judge this date: no version of policy 0261 was in effect on February 1, 2024; "
+        "the earliest took effect on May 15, 2024."]
 
 
 def test_it_saves_the_transplant_step_and_moves_on(logged_in, nurse_review):

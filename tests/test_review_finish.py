@@ -31,7 +31,9 @@ def test_it_shows_each_criterion_in_the_policys_words(logged_in, nurse_review):
     assert "Criteria met" in html
     assert "Donor lymphocyte infusion (DLI) is considered medically necessary following an allogeneic" in html
     assert 'name="note_DLI-1"' in html and 'name="overall_note"' in html
-    assert ">Approve<" in html and "Send to physician review" not in html
+    assert ">Approve<" in html
+    # Sending it to a physician instead takes a reason (test_it_lets_a_nurse_ask_for_a_physician).
+    assert 'name="referral_reason"' in html
 
 
 def test_it_lists_unanswered_questions_instead_of_a_determination(logged_in, nurse_review):

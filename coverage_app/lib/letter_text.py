@@ -29,6 +29,39 @@ WHAT_COULD_CHANGE = {
 }
 
 
+# For the physician's own reasons, beside each criterion's entry in WHAT_COULD_CHANGE.
+WHAT_COULD_CHANGE_CLINICAL = (
+    "Medical records or a letter from the treating physician that address the physician "
+    "reviewer's reasons above."
+)
+
+# An adverse determination on a request that meets every written criterion (clinical judgment).
+NO_CRITERION_UNMET = (
+    "The request meets each of the policy's written criteria. The physician reviewer decided, "
+    "using the clinical judgment the policy asks of its medical directors, for the reasons above."
+)
+
+# A determination withdrawn administratively (the wrong member, the wrong service).
+ADMINISTRATIVE_INTRO = (
+    "We are withdrawing our earlier decision on the service described below because it was "
+    "issued in error. This is an administrative correction: it is not a decision about whether "
+    "the service is medically necessary."
+)
+ADMINISTRATIVE_WHAT_COULD_CHANGE = (
+    "If you believe this correction is wrong, for example because the earlier decision named the "
+    "right member and service, call or write to us at the address at the top of this letter, or "
+    "appeal as described below."
+)
+
+
+def what_could_change(not_met_ids: list[str], has_clinical_reasons: bool) -> list[str]:
+    """What a member or provider could send that might change an adverse decision."""
+    items = [WHAT_COULD_CHANGE[code] for code in not_met_ids if code in WHAT_COULD_CHANGE]
+    if has_clinical_reasons:
+        items.append(WHAT_COULD_CHANGE_CLINICAL)
+    return items
+
+
 def cpt_phrase(service: str) -> str:
     code = rules.CPT_CODES[rules.Service(service)]
     return f"CPT (Current Procedural Terminology) code {code}: {rules.CPT_DESCRIPTIONS[code]}"

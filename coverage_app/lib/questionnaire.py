@@ -179,4 +179,5 @@ def to_case(answers: Mapping) -> rules.Case:
         donor_chimerism_percent=None if percent is None else Decimal(percent),
         cpt_code=rules.CPT_CODES[service],
         date_of_service=answers.get("planned_date_of_service"),
+        same_donor=answers.get("same_donor"),
     )

@@ -100,6 +100,8 @@ class Case:
     donor_chimerism_percent: Decimal | None = None
     cpt_code: str | None = None
     date_of_service: dt.date | None = None
+    # Asked after an allogeneic transplant: will the cells come from the transplant's donor?
+    same_donor: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +131,8 @@ class Determination:
     outcome: Outcome
     service: Service
     criteria: tuple[CriterionResult, ...]
+    # Why a physician must look at this case whatever the criteria say (PHYSICIAN_REVIEW_CHECKS).
+    physician_review: tuple[str, ...] = ()
 
     @property
     def reasons(self) -> list[str]:
@@ -137,6 +141,11 @@ class Determination:
     @property
     def criteria_met(self) -> bool:
         return self.outcome is Outcome.CRITERIA_MET
+
+    @property
+    def nurse_may_approve(self) -> bool:
+        """A nurse approves only what meets every criterion and needs no physician's judgment."""
+        return self.criteria_met and not self.physician_review
 
 
 # ---------------------------------------------------------------------------------------------
@@ -254,6 +263,10 @@ def case_from_mapping(data: object) -> Case:
     if date_of_service is not None:
         date_of_service = parse_date(date_of_service)
 
+    same_donor = data.get("same_donor")
+    if same_donor is not None and not isinstance(same_donor, bool):
+        raise InvalidCase("same_donor", "must be true or false")
+
     return applicable(
         Case(
             service=service,
@@ -263,6 +276,7 @@ def case_from_mapping(data: object) -> Case:
             donor_chimerism_percent=percent,
             cpt_code=cpt_code,
             date_of_service=date_of_service,
+            same_donor=same_donor,
         )
     )
 
@@ -279,7 +293,11 @@ def applicable(case: Case) -> Case:
         and case.transplant_type is TransplantType.ALLOGENEIC
     )
     percent = case.donor_chimerism_percent if chimerism_applies else None
-    if malignancy == case.hematologic_malignancy and percent == case.donor_chimerism_percent:
+    # There is a donor to be the same as only after an allogeneic transplant.
+    same_donor = case.same_donor if case.transplant_type is TransplantType.ALLOGENEIC else None
+    if (malignancy, percent, same_donor) == (
+        case.hematologic_malignancy, case.donor_chimerism_percent, case.same_donor
+    ):
         return case
     return Case(
         service=case.service,
@@ -289,6 +307,7 @@ def applicable(case: Case) -> Case:
         donor_chimerism_percent=percent,
         cpt_code=case.cpt_code,
         date_of_service=case.date_of_service,
+        same_donor=same_donor,
     )
 
 
@@ -308,6 +327,8 @@ def validate(case: Case) -> None:
         )
     if case.service is Service.DLI and not isinstance(case.hematologic_malignancy, bool):
         raise InvalidCase("hematologic_malignancy", "is required when service is dli")
+    if case.same_donor is not None and not isinstance(case.same_donor, bool):
+        raise InvalidCase("same_donor", "must be true or false")
     if case.donor_chimerism_percent is not None:
         parse_percent(case.donor_chimerism_percent)
     elif (
@@ -419,6 +440,37 @@ CHECKS = {
 }
 
 
+# ---------------------------------------------------------------------------------------------
+# What needs a physician's judgment even when the criteria are met ("Medical directors are expected
+# to exercise clinical judgment"). Each check returns None, or why a physician must decide.
+
+
+def _other_donor(case: Case) -> str | None:
+    if case.same_donor is not False:
+        return None
+    return (
+        "The policy states that the donor source for DLI and HPC boost is the same as that for the "
+        "transplant; this request says the cells will come from a different donor."
+    )
+
+
+def _no_donor_cells(case: Case) -> str | None:
+    if not (
+        case.service is Service.HPC_BOOST
+        and case.indication is Indication.ENHANCE_CHIMERISM
+        and case.donor_chimerism_percent == 0
+    ):
+        return None
+    return (
+        "The chimerism study shows 0% donor cells: that is graft rejection (the donor cells are "
+        "gone), not mixed chimerism, so whether a boost to enhance chimerism fits is a physician's "
+        "decision."
+    )
+
+
+PHYSICIAN_REVIEW_CHECKS = (_other_donor, _no_donor_cells)
+
+
 def criteria_that_apply(case: Case) -> tuple[str, ...]:
     """The criteria a reviewer must see for this case.
 
@@ -456,4 +508,7 @@ def evaluate(case: Case, wording: Mapping[str, CriterionWording]) -> Determinati
             )
         )
     outcome = Outcome.CRITERIA_MET if all(r.met for r in results) else Outcome.CRITERIA_NOT_MET
-    return Determination(outcome=outcome, service=case.service, criteria=tuple(results))
+    physician_review = tuple(why for check in PHYSICIAN_REVIEW_CHECKS if (why := check(case)))
+    return Determination(
+        outcome=outcome, service=case.service, criteria=tuple(results), physician_review=physician_review
+    )

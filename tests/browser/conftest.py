@@ -122,5 +122,7 @@ def browser_director(seeded, django_user_model):
         username="director", password="director-pass-0261", first_name="James", last_name="Carter"
     )
     user.groups.add(Group.objects.get(name=roles.DIRECTOR))
-    ReviewerProfile.objects.create(user=user, credentials="MD, Hematology")
+    ReviewerProfile.objects.create(
+        user=user, degree="MD", specialty="Hematology", license_number="MD-48213", license_state="MA"
+    )
     return user

@@ -16,10 +16,12 @@ from coverage_app.models import Determination, Review, ReviewerProfile
 from coverage_app.services import review_create
 
 DEMO_ACCOUNTS = [
-    # username, password, first, last, role, staff, credentials
-    ("nurse", "nurse-0261", "Maria", "Lopez", roles.NURSE, False, "RN"),
-    ("director", "director-0261", "James", "Carter", roles.DIRECTOR, False, "MD, Hematology"),
-    ("policy", "policy-0261", "Priya", "Shah", roles.POLICY_STAFF, True, ""),
+    # username, password, first, last, role, staff, reviewer profile
+    ("nurse", "nurse-0261", "Maria", "Lopez", roles.NURSE, False,
+     {"degree": "RN", "license_number": "RN-220731", "license_state": "CT", "specialty": "Oncology nursing"}),
+    ("director", "director-0261", "James", "Carter", roles.DIRECTOR, False,
+     {"degree": "MD", "license_number": "MD-048213", "license_state": "CT", "specialty": "Hematology"}),
+    ("policy", "policy-0261", "Priya", "Shah", roles.POLICY_STAFF, True, {}),
 ]
 
 # Received some hours before the seed runs, so due times fall around now.
@@ -72,7 +74,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         users = {}
-        for username, password, first, last, role, staff, credentials in DEMO_ACCOUNTS:
+        for username, password, first, last, role, staff, profile in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(
                 username=username,
                 defaults={"first_name": first, "last_name": last, "is_staff": staff},
@@ -82,7 +84,7 @@ class Command(BaseCommand):
                 user.save(update_fields=["password"])
                 self.stdout.write(f"created account {username}")
             user.groups.add(Group.objects.get(name=role))
-            ReviewerProfile.objects.get_or_create(user=user, defaults={"credentials": credentials})
+            ReviewerProfile.objects.get_or_create(user=user, defaults=profile)
             users[username] = user
 
         now = timezone.now()
