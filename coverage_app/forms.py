@@ -399,9 +399,15 @@ class NotesForm(forms.Form):
         "The physician sees it beside the criteria.",
     )
 
-    def __init__(self, *args, criterion_ids: list[str], notes: dict, overall: str, **kwargs):
+    def __init__(
+        self, *args, criterion_ids: list[str], notes: dict, overall: str, nurse_may_approve: bool = True, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.criterion_ids = criterion_ids
+        if not nurse_may_approve:
+            # It goes to a physician anyway (decisions.require_referral_reason): a reason is extra.
+            self.fields["referral_reason"].label = "Anything else the physician should know"
+            self.fields["referral_reason"].help_text = "Optional. The physician sees it beside the criteria."
         for code in criterion_ids:
             self.fields[f"note_{code}"] = forms.CharField(
                 label=f"Note on {code}",

@@ -257,6 +257,7 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
         criterion_ids=criterion_ids,
         notes=review.criterion_notes,
         overall=review.overall_note,
+        nurse_may_approve=result is None or result.determination.nurse_may_approve,
         initial={"referral_reason": review.referral_reason},
     )
     revision = review.revision

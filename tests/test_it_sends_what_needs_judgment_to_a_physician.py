@@ -62,6 +62,7 @@ def test_what_needs_a_physician_cannot_be_approved_by_a_nurse(logged_in, directo
     assert page.context["result"].determination.criteria_met
     assert "A physician must review this request" in html and why in html
     assert ">Approve<" not in html
+    assert "Anything else the physician should know" in html  # her own reason is optional here
 
     r = logged_in.post(summary_url(nurse_review), as_posted(nurse_review, {"action": "approve"}))
     assert why in r.content.decode()
