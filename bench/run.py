@@ -109,7 +109,7 @@ def prepare() -> dict:
         diagnosis_codes=["C92.02"],
     )
     complete_answers(real)
-    services.review_approve(review=real, user=nurse, criterion_notes={}, overall_note="", expected_revision=real.revision)
+    services.review_finish(action="approve", review=real, user=nurse, criterion_notes={}, overall_note="", expected_revision=real.revision)
     now = timezone.now()
     export_day = (now - dt.timedelta(days=3)).replace(hour=12, minute=0, second=0, microsecond=0)
     return {

@@ -4,14 +4,13 @@ and a read-only window on reviews, determinations and who looked at them."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, OuterRef, Subquery
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
-from coverage_app import policy_admin, services
+from coverage_app import policy_versions, services
 from coverage_app.lib import rules
 from coverage_app.models import (
     AccessLog,
@@ -44,16 +43,16 @@ class VersionStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [(s, s.capitalize()) for s in (policy_admin.SCHEDULED, policy_admin.IN_EFFECT, policy_admin.SUPERSEDED)]
+        return [(s, s.capitalize()) for s in (policy_versions.SCHEDULED, policy_versions.IN_EFFECT, policy_versions.SUPERSEDED)]
 
     def queryset(self, request, queryset):
         today = timezone.localdate()
-        if self.value() == policy_admin.SCHEDULED:
+        if self.value() == policy_versions.SCHEDULED:
             return queryset.filter(effective_date__gt=today)
-        if self.value() == policy_admin.IN_EFFECT:
-            return queryset.filter(effective_date=policy_admin.in_effect_date_subquery(today))
-        if self.value() == policy_admin.SUPERSEDED:
-            return queryset.filter(effective_date__lt=policy_admin.in_effect_date_subquery(today))
+        if self.value() == policy_versions.IN_EFFECT:
+            return queryset.filter(effective_date=policy_versions.in_effect_date_subquery(PolicyVersion, "policy", today))
+        if self.value() == policy_versions.SUPERSEDED:
+            return queryset.filter(effective_date__lt=policy_versions.in_effect_date_subquery(PolicyVersion, "policy", today))
         return queryset
 
 
@@ -83,7 +82,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 class SupersedeOnlyAdmin(HistoryAdmin):
     """Versions that took effect (or were used) are superseded, never edited: "New version from
-    this" copies one into a future-dated draft. Subclasses name the two rules from policy_admin."""
+    this" copies one into a future-dated draft. Subclasses name the two rules from policy_versions."""
 
     actions = ["new_version_from_this"]
     locked_reason = staticmethod(lambda obj: None)
@@ -168,7 +167,7 @@ class CoveragePolicyAdmin(HistoryAdmin):
         form = MarkReviewedForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             for policy in queryset:
-                policy_admin.policy_mark_reviewed(policy, form.cleaned_data["summary"])
+                policy_versions.policy_mark_reviewed(policy, form.cleaned_data["summary"])
             self.message_user(request, f"Recorded the annual review of {queryset.count()} policy(ies).")
             return None
         ctx = {**self.admin_site.each_context(request), "form": form, "policies": queryset,
@@ -199,7 +198,7 @@ class CriterionInline(admin.StackedInline):
     extra = 0
 
     def _locked(self, obj):
-        return obj is not None and policy_admin.version_locked_reason(obj) is not None
+        return obj is not None and policy_versions.version_locked_reason(obj) is not None
 
     def has_add_permission(self, request, obj=None):
         return not self._locked(obj) and super().has_add_permission(request, obj)
@@ -220,8 +219,8 @@ class PolicyVersionForm(FutureDateForm):
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(SupersedeOnlyAdmin):
     form = PolicyVersionForm
-    locked_reason = staticmethod(policy_admin.version_locked_reason)
-    copy = staticmethod(policy_admin.policy_version_copy)
+    locked_reason = staticmethod(policy_versions.version_locked_reason)
+    copy = staticmethod(policy_versions.policy_version_copy)
     list_display = ["__str__", "effective_date", "status", "created_at"]
     list_select_related = ["policy"]
     list_filter = [VersionStatusFilter, "policy"]
@@ -233,16 +232,16 @@ class PolicyVersionAdmin(SupersedeOnlyAdmin):
         today = timezone.localdate()
         return (
             super().get_queryset(request)
-            .annotate(current_date=policy_admin.in_effect_date_subquery(today))
+            .annotate(current_date=policy_versions.in_effect_date_subquery(PolicyVersion, "policy", today))
         )
 
     @admin.display(description="Status")
     def status(self, obj):
-        return policy_admin.version_status(obj.effective_date, obj.current_date, timezone.localdate())
+        return policy_versions.version_status(obj.effective_date, obj.current_date, timezone.localdate())
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         version = self.get_object(request, object_id)
-        reason = policy_admin.version_locked_reason(version) if version else None
+        reason = policy_versions.version_locked_reason(version) if version else None
         extra_context = {**(extra_context or {}), "locked_reason": reason}
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -273,25 +272,19 @@ class LetterWordingForm(FutureDateForm):
 @admin.register(LetterWording)
 class LetterWordingAdmin(SupersedeOnlyAdmin):
     form = LetterWordingForm
-    locked_reason = staticmethod(policy_admin.wording_locked_reason)
-    copy = staticmethod(policy_admin.letter_wording_copy)
+    locked_reason = staticmethod(policy_versions.wording_locked_reason)
+    copy = staticmethod(policy_versions.letter_wording_copy)
     list_display = ["kind", "effective_date", "status", "created_at"]
     list_filter = ["kind"]
     search_fields = ["text"]
 
     def get_queryset(self, request):
-        current = (
-            LetterWording.objects.filter(kind=OuterRef("kind"), effective_date__lte=timezone.localdate())
-            .order_by()
-            .values("kind")
-            .annotate(current=Max("effective_date"))
-            .values("current")[:1]
-        )
-        return super().get_queryset(request).annotate(current_date=Subquery(current))
+        current = policy_versions.in_effect_date_subquery(LetterWording, "kind", timezone.localdate())
+        return super().get_queryset(request).annotate(current_date=current)
 
     @admin.display(description="Status")
     def status(self, obj):
-        return policy_admin.version_status(obj.effective_date, obj.current_date, timezone.localdate())
+        return policy_versions.version_status(obj.effective_date, obj.current_date, timezone.localdate())
 
 
 

@@ -29,6 +29,22 @@ def determine(case: rules.Case) -> VersionedDetermination:
     return VersionedDetermination(version=version, determination=rules.evaluate(case, wording))
 
 
+def judge(review) -> VersionedDetermination:
+    """A review judged on its saved answers: what the summary shows, what a nurse's approval and a
+    director's decision issue. Raises rules.InvalidCase naming the first question not answered."""
+    return determine(rules.case_from_answers(review.answers()))
+
+
+def criteria_shown(review) -> list[str]:
+    """The criteria a review's summary shows, one note each: what `judge` would trace, found
+    without reading the policy version (the summary's POST judges in the service, not here)."""
+    try:
+        case = rules.applicable(rules.case_from_answers(review.answers()))
+    except rules.InvalidCase:
+        return []
+    return list(rules.criteria_that_apply(case))
+
+
 def as_json(result: VersionedDetermination) -> dict:
     """The determination in the shape of the `determine` contract (RULES.md)."""
     d = result.determination

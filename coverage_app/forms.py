@@ -1,19 +1,22 @@
-"""The questionnaire's forms, one per step. Each asks only what applies given the earlier steps;
-questions that depend on an answer in the same step carry `data-show-when`, which the page's script
-uses to show or hide them in place (without JavaScript they stay visible and say when they apply)."""
+"""The app's forms. The questionnaire's step forms are built from the question table
+(lib/questions.py): each asks what applies given the earlier steps, and a question that hangs on an
+answer of its own step carries `data-show-when`, which the page's script uses to show or hide it in
+place (without JavaScript it stays visible and its help says when it is asked). What a step checks
+beyond the table (plausible dates, an NPI's check digit, ICD-10-CM codes) is written in its form."""
 
 import datetime as dt
+from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout
 from django import forms
 from django.utils import timezone
 
-from coverage_app import selectors
-from coverage_app.form_rendering import QUESTION_RENDERER
-from coverage_app.lib import icd10, npi, questionnaire
+from coverage_app import selectors, workflow
+from coverage_app.lib import icd10, npi, questions
+from coverage_app.lib.questions import Kind
 from coverage_app.lib.usdates import long_date
-from coverage_app.models import Determination, Review
+from coverage_app.lib.vocabulary import Indication
+from coverage_app.models import Determination
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 120
 # No date a request holds (birth, transplant, study, service) comes before this: a year such as
@@ -22,54 +25,87 @@ EARLIEST_PLAUSIBLE_DATE = dt.date(1900, 1, 1)
 # A prior-authorization request is for a service planned within a year of asking.
 LONGEST_PLANNING_DAYS = 366
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+QUESTION_TEMPLATE = "coverage_app/forms/question.html"
 
 
-def yes_no_field(label: str, help_text: str = "") -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        help_text=help_text,
-        choices=[(True, "Yes"), (False, "No")],
-        coerce=lambda v: v in (True, "True"),
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
+class DiagnosisCodesField(forms.CharField):
+    """ICD-10-CM codes typed as text ("C92.02, D75.81"), each checked against the code set; the
+    answer is the list of codes."""
+
+    def clean(self, value):
+        codes = icd10.split_codes(super().clean(value))
+        problems = [p for code, typed in codes.items() if (p := icd10.code_problem(code, typed))]
+        if problems:
+            raise forms.ValidationError(problems)
+        return list(codes)
 
 
-def radio_field(label: str, choices, help_text: str = "") -> forms.ChoiceField:
-    return forms.ChoiceField(
-        label=label, choices=choices, help_text=help_text, required=False, widget=forms.RadioSelect
-    )
+def _yes_no(value) -> bool:
+    return value in (True, "True")
 
 
-def show_when(controller: str, *values: str, fields: tuple[str, ...]) -> Div:
-    return Div(*fields, data_show_when=f"{controller}={'|'.join(values)}")
+def _field(q: questions.Question, answers: dict) -> forms.Field:
+    """The form field that asks question `q`, its choices as the earlier answers leave them."""
+    common = {"label": q.label, "required": False, "help_text": " ".join(filter(None, (q.help, questions.asked_when(q.name))))}
+    attrs = dict(q.attrs)
+    match q.kind:
+        case Kind.YES_NO:
+            return forms.TypedChoiceField(
+                choices=[(True, "Yes"), (False, "No")], coerce=_yes_no, empty_value=None, widget=forms.RadioSelect, **common
+            )
+        case Kind.CHOICE:
+            offered = [(c.value, c.label) for c in questions.offered(q.name, answers)]
+            return forms.ChoiceField(choices=offered, widget=forms.RadioSelect, **common)
+        case Kind.CHOICES:
+            offered = [(c.value, c.label) for c in questions.offered(q.name, answers)]
+            return forms.MultipleChoiceField(choices=offered, widget=forms.CheckboxSelectMultiple, **common)
+        case Kind.DATE:
+            return forms.DateField(widget=DATE_WIDGET, **common)
+        case Kind.DECIMAL:
+            step = Decimal(1).scaleb(-q.decimal_places)
+            return forms.DecimalField(
+                min_value=q.minimum, max_value=q.maximum, decimal_places=q.decimal_places,
+                max_digits=len(str(int(q.maximum))) + q.decimal_places,
+                widget=forms.NumberInput(attrs={"step": str(step), "min": str(q.minimum), "max": str(q.maximum), **attrs}),
+                **common,
+            )
+        case Kind.CODES:
+            return DiagnosisCodesField(**common)
+        case Kind.TEXT:
+            return forms.CharField(max_length=q.max_length, widget=forms.TextInput(attrs=attrs), **common)
+        case Kind.LONG_TEXT:
+            return forms.CharField(max_length=q.max_length, widget=forms.Textarea(attrs={"rows": 3, **attrs}), **common)
+    raise ValueError(f"no field for {q.kind}")
 
 
-class StepForm(forms.ModelForm):
-    """A step of the questionnaire.
+def _initial(q: questions.Question, value):
+    return ", ".join(value) if q.kind is Kind.CODES and value else value
+
+
+class StepForm(forms.Form):
+    """A step of the questionnaire: the table's questions for `step`, as the earlier steps' answers
+    leave them.
 
     `answers` are the review's saved answers; `complete` is False when the reviewer is only saving
     a draft (Back), when questions may be left unanswered but a given answer must still be valid.
     """
 
-    always_required: tuple[str, ...] = ()
-    default_renderer = QUESTION_RENDERER
+    step: str
 
-    def __init__(self, *args, answers: dict, complete: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *, answers: dict, complete: bool = True):
+        asked = questions.asked_on(self.step, answers)
+        super().__init__(data, initial={q.name: _initial(q, answers.get(q.name)) for q in asked})
         self.answers = answers
         self.complete = complete
-        for name, field in self.fields.items():
-            field.required = complete and name in self.always_required
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.field_template = "coverage_app/forms/question.html"
-        # The question template prints the widget as Django renders it: give it Bootstrap's class.
-        for field in self.fields.values():
+        for q in asked:
+            field = _field(q, answers)
+            field.show_when = questions.show_when(q.name)
+            # Django marks what is always asked; what hangs on this step's answers is checked in clean().
+            field.required = complete and q.required and not field.show_when
+            field.template_name = QUESTION_TEMPLATE
             if not field.widget.use_fieldset:
-                field.widget.attrs["class"] = "form-control"
+                field.widget.attrs["class"] = "form-control"  # Bootstrap's, as the template prints it
+            self.fields[q.name] = field
 
     def full_clean(self):
         super().full_clean()
@@ -89,14 +125,8 @@ class StepForm(forms.ModelForm):
                     self.add_error(name, f"Check the year: {value.year:04d} is not plausible.")
         if self.complete:
             merged = self.merged_answers()
-            for name in self.fields:
-                if (
-                    name not in self.always_required
-                    and name in questionnaire.EMPTY
-                    and questionnaire.applies(name, merged)
-                    and not questionnaire.is_answered(cleaned.get(name))
-                    and name not in self.errors
-                ):
+            for name in questions.missing(merged):
+                if name in self.fields and name not in self.errors:
                     self.add_error(name, "Answer this question.")
         return cleaned
 
@@ -116,55 +146,28 @@ class StepForm(forms.ModelForm):
 
 
 class RequestForm(StepForm):
-    always_required = questionnaire.STEPS[0].fields
+    step = "request"
 
-    line_of_business = radio_field("Line of business", Review.LineOfBusiness.choices)
-    service = radio_field("Service requested", Review.Service.choices)
-    urgency = radio_field(
-        "Urgency",
-        Review.Urgency.choices,
-        help_text="Urgent (Medicare: expedited) requests are due in 72 hours; standard ones in "
-        "15 calendar days (commercial) or 7 (Medicare Advantage).",
-    )
-    diagnosis_codes = forms.CharField(
-        label="Diagnosis (ICD-10-CM codes)",
-        required=False,
-        help_text="One or more billable codes, separated by commas or spaces, e.g. C92.02.",
-    )
-
-    class Meta:
-        model = Review
-        fields = questionnaire.STEPS[0].fields
-        labels = {
-            "member_name": "Member name",
-            "member_id": "Member ID",
-            "member_date_of_birth": "Member date of birth",
-            "requesting_provider": "Requesting provider",
-            "provider_npi": "Provider NPI",
-            "planned_date_of_service": "Planned date of service",
-        }
-        help_texts = {
-            "provider_npi": "The provider's 10-digit National Provider Identifier.",
-            "planned_date_of_service": "Coverage is judged against the policy version in effect "
-            "on this date.",
-        }
-        widgets = {
-            "member_date_of_birth": DATE_WIDGET,
-            "planned_date_of_service": DATE_WIDGET,
-            "member_name": forms.TextInput(attrs={"autocomplete": "off"}),
-            "provider_npi": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": "10"}),
-        }
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, received_on: dt.date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk and self.instance.diagnosis_codes:
-            if not self.is_bound:
-                self.initial["diagnosis_codes"] = ", ".join(self.instance.diagnosis_codes)
-            saved = "; ".join(
-                f"{d.code} {d.description}" for d in map(icd10.describe, self.instance.diagnosis_codes)
-            )
-            self.fields["diagnosis_codes"].help_text += f" Saved: {saved}."
-        self.helper.layout = Layout(*self.Meta.fields)
+        # The day the request was received: today for one being entered now.
+        self.received_on = received_on or timezone.localdate()
+        saved = self.answers.get("diagnosis_codes")
+        if saved:
+            described = "; ".join(f"{d.code} {d.description}" for d in map(icd10.describe, saved))
+            self.fields["diagnosis_codes"].help_text += f" Saved: {described}."
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_order(
+            "member_date_of_birth", "transplant_date", "member_date_of_birth",
+            "The date of birth cannot be after the transplant ({date}).",
+        )
+        self._check_order(
+            "transplant_date", "planned_date_of_service", "planned_date_of_service",
+            "The date of service cannot be before the transplant ({date}).",
+        )
+        return cleaned
 
     def clean_member_id(self):
         return self.cleaned_data["member_id"].strip().upper()
@@ -188,43 +191,16 @@ class RequestForm(StepForm):
             )
         return dob
 
-    def clean(self):
-        cleaned = super().clean()
-        self._check_order(
-            "member_date_of_birth", "transplant_date", "member_date_of_birth",
-            "The date of birth cannot be after the transplant ({date}).",
-        )
-        self._check_order(
-            "transplant_date", "planned_date_of_service", "planned_date_of_service",
-            "The date of service cannot be before the transplant ({date}).",
-        )
-        return cleaned
-
-    def received_on(self) -> dt.date:
-        """The day the request was received: today for a request being entered now."""
-        received = self.instance.received_at
-        return timezone.localdate(received) if received else timezone.localdate()
-
-    def clean_diagnosis_codes(self):
-        codes = icd10.split_codes(self.cleaned_data["diagnosis_codes"])
-        problems = [p for code, typed in codes.items() if (p := icd10.code_problem(code, typed))]
-        if problems:
-            raise forms.ValidationError(problems)
-        if self.complete and not codes:
-            raise forms.ValidationError("Give at least one diagnosis code.")
-        return list(codes)
-
     def clean_planned_date_of_service(self):
         dos = self.cleaned_data["planned_date_of_service"]
         if dos is None:
             return dos
-        received = self.received_on()
-        if dos < received:
+        if dos < self.received_on:
             raise forms.ValidationError(
                 "A prior-authorization request is for a service not yet given: the planned date of "
-                f"service cannot be before the request was received ({long_date(received)})."
+                f"service cannot be before the request was received ({long_date(self.received_on)})."
             )
-        if (dos - received).days > LONGEST_PLANNING_DAYS:
+        if (dos - self.received_on).days > LONGEST_PLANNING_DAYS:
             raise forms.ValidationError(
                 f"Check the year: {long_date(dos)} is more than a year after the request was received."
             )
@@ -236,34 +212,7 @@ class RequestForm(StepForm):
 
 
 class TransplantForm(StepForm):
-    always_required = ("had_transplant",)
-
-    had_transplant = yes_no_field("Has the member had a hematopoietic stem cell transplant (HSCT)?")
-    transplant_type = radio_field(
-        "Type of transplant",
-        Review.TransplantType.choices,
-        help_text="Asked when the member has had a transplant.",
-    )
-    same_donor = yes_no_field(
-        "Will the cells come from the same donor as the transplant?",
-        help_text="Asked for an allogeneic transplant. The policy states that the donor source for "
-        "DLI and HPC boost is the same as that for the transplant.",
-    )
-
-    class Meta:
-        model = Review
-        fields = questionnaire.STEPS[1].fields
-        labels = {"transplant_date": "Date of the transplant"}
-        help_texts = {"transplant_date": "Asked when the member has had a transplant."}
-        widgets = {"transplant_date": DATE_WIDGET}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper.layout = Layout(
-            "had_transplant",
-            show_when("had_transplant", "True", fields=("transplant_type", "transplant_date")),
-            show_when("transplant_type", "allogeneic", fields=("same_donor",)),
-        )
+    step = "transplant"
 
     def clean(self):
         cleaned = super().clean()
@@ -279,96 +228,27 @@ class TransplantForm(StepForm):
         return cleaned
 
 
+# What the indication question explains, by service (and, for an HPC boost, by whether the chimerism
+# indication is offered).
+INDICATION_HELP = {
+    (questions.DLI, False): "The policy states that DLI is not used to promote engraftment or to enhance "
+    "chimerism; its intent is not to restore blood cell production.",
+    (questions.HPC, True): "HPC boost is covered to promote engraftment, or to enhance chimerism when a "
+    "study shows less than 100% donor cells.",
+    (questions.HPC, False): "Chimerism is offered only after an allogeneic transplant: donor chimerism is "
+    "not measured after an autologous one.",
+}
+
+
 class IndicationForm(StepForm):
-    always_required = ("indication",)
-
-    hematologic_malignancy = yes_no_field(
-        "Is the disease being treated a hematologic malignancy (a cancer of the blood or bone "
-        "marrow)?"
-    )
-    indication = radio_field("Indication", [])
-    indication_detail = forms.CharField(
-        label="Describe the other reason",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Asked when the indication is another reason.",
-    )
-    graft_function_evidence = forms.MultipleChoiceField(
-        label="Evidence of poor graft function",
-        choices=Review.GraftEvidence.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Asked for engraftment. Tick all that apply.",
-    )
-    chimerism_specimen = radio_field("Specimen tested", Review.Specimen.choices)
-
-    class Meta:
-        model = Review
-        fields = questionnaire.STEPS[2].fields
-        labels = {
-            "donor_chimerism_percent": "Donor chimerism (% donor cells)",
-            "chimerism_study_date": "Date of the chimerism study",
-        }
-        help_texts = {
-            "donor_chimerism_percent": "From 0 to 100, one decimal place, e.g. 85.5.",
-        }
-        widgets = {
-            "chimerism_study_date": DATE_WIDGET,
-            "donor_chimerism_percent": forms.NumberInput(
-                attrs={"step": "0.1", "min": "0", "max": "100", "inputmode": "decimal"}
-            ),
-        }
+    step = "indication"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        service = self.answers.get("service")
-        choices = questionnaire.indication_choices(self.answers)
-        labels = dict(Review.Indication.choices)
-        self.fields["indication"].choices = [(c, labels[c]) for c in choices]
-        if service == questionnaire.DLI:
-            self.fields["indication"].help_text = (
-                "The policy states that DLI is not used to promote engraftment or to enhance "
-                "chimerism; its intent is not to restore blood cell production."
-            )
-            self.always_required = ("hematologic_malignancy", "indication")
-            self.fields["hematologic_malignancy"].required = self.complete
-        else:
-            del self.fields["hematologic_malignancy"]
-        chimerism = questionnaire.I.ENHANCE_CHIMERISM.value in choices
-        if service == questionnaire.HPC:
-            self.fields["indication"].help_text = (
-                "Chimerism is offered only after an allogeneic transplant: donor chimerism is not "
-                "measured after an autologous one."
-                if not chimerism
-                else "HPC boost is covered to promote engraftment, or to enhance chimerism when a "
-                "study shows less than 100% donor cells."
-            )
-        else:
-            del self.fields["graft_function_evidence"]
-        if not chimerism:
-            for name in ("donor_chimerism_percent", "chimerism_study_date", "chimerism_specimen"):
-                del self.fields[name]
-        else:
-            for name in ("donor_chimerism_percent", "chimerism_study_date", "chimerism_specimen"):
-                self.fields[name].help_text = (
-                    self.fields[name].help_text or "Asked when the indication is chimerism."
-                )
-        layout = [name for name in ("hematologic_malignancy", "indication") if name in self.fields]
-        layout.append(show_when("indication", "other", fields=("indication_detail",)))
-        if "graft_function_evidence" in self.fields:
-            layout.append(
-                show_when("indication", "promote_engraftment", fields=("graft_function_evidence",))
-            )
-        if chimerism:
-            layout.append(
-                show_when(
-                    "indication",
-                    "enhance_chimerism",
-                    fields=("donor_chimerism_percent", "chimerism_study_date", "chimerism_specimen"),
-                )
-            )
-        self.helper.layout = Layout(*layout)
+        if "indication" in self.fields:
+            offered = {value for value, _label in self.fields["indication"].choices}
+            chimerism = Indication.ENHANCE_CHIMERISM.value in offered
+            self.fields["indication"].help_text = INDICATION_HELP.get((self.answers.get("service"), chimerism), "")
 
     def clean(self):
         cleaned = super().clean()
@@ -380,7 +260,7 @@ class IndicationForm(StepForm):
         return cleaned
 
 
-STEP_FORMS = {"request": RequestForm, "transplant": TransplantForm, "indication": IndicationForm}
+STEP_FORMS = {form.step: form for form in (RequestForm, TransplantForm, IndicationForm)}
 
 
 class NotesForm(forms.Form):
@@ -399,15 +279,9 @@ class NotesForm(forms.Form):
         "The physician sees it beside the criteria.",
     )
 
-    def __init__(
-        self, *args, criterion_ids: list[str], notes: dict, overall: str, nurse_may_approve: bool = True, **kwargs
-    ):
+    def __init__(self, *args, criterion_ids: list[str], notes: dict, overall: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.criterion_ids = criterion_ids
-        if not nurse_may_approve:
-            # It goes to a physician anyway (decisions.require_referral_reason): a reason is extra.
-            self.fields["referral_reason"].label = "Anything else the physician should know"
-            self.fields["referral_reason"].help_text = "Optional. The physician sees it beside the criteria."
         for code in criterion_ids:
             self.fields[f"note_{code}"] = forms.CharField(
                 label=f"Note on {code}",
@@ -418,6 +292,12 @@ class NotesForm(forms.Form):
             )
         self.fields["overall_note"].initial = overall
         self.order_fields([f"note_{c}" for c in criterion_ids] + ["overall_note", "referral_reason"])
+
+    def reason_is_optional(self) -> None:
+        """The request goes to a physician anyway (decisions.require_referral_reason): the nurse's
+        own reason is extra."""
+        self.fields["referral_reason"].label = "Anything else the physician should know"
+        self.fields["referral_reason"].help_text = "Optional. The physician sees it beside the criteria."
 
     def criterion_notes(self) -> dict:
         return {c: self.cleaned_data[f"note_{c}"].strip() for c in self.criterion_ids}
@@ -447,8 +327,8 @@ class DirectorDecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[
-            ("uphold", "Uphold: adverse determination (not medically necessary)"),
-            ("overturn", "Overturn: approve the request"),
+            (workflow.UPHOLD, "Uphold: adverse determination (not medically necessary)"),
+            (workflow.OVERTURN, "Overturn: approve the request"),
         ],
         widget=forms.RadioSelect,
     )

@@ -59,8 +59,8 @@ _per_thread = threading.local()
 
 
 def font_config() -> FontConfiguration:
-    """One font configuration per thread, kept: building one and loading the letter's three
-    @font-face files took a tenth of each letter. (Pango's font maps are not thread-safe.)"""
+    """One font configuration per thread, kept: building one and loading the letter's fonts for
+    every letter costs more than it buys (bench/README.md). Pango's font maps are not thread-safe."""
     if not hasattr(_per_thread, "fonts"):
         _per_thread.fonts = FontConfiguration()
     return _per_thread.fonts

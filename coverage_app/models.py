@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from coverage_app.lib import deadlines, decisions, questionnaire, rules
+from coverage_app.lib import decisions, questions, rules
 from coverage_app.lib.us_states import US_STATES
 
 
@@ -97,6 +97,14 @@ class Criterion(models.Model):
         return rules.CriterionWording(statement=self.statement, policy_words=self.policy_words)
 
 
+def _choices_of(question: str) -> type[models.TextChoices]:
+    """A question's choices (lib/questions.py) as Django choices: Review.Service.DLI and so on."""
+    return models.TextChoices(
+        question.title().replace("_", ""),
+        [(c.value.upper(), (c.value, c.label)) for c in questions.BY_NAME[question].choices],
+    )
+
+
 # Open reviews: the condition of the queue's partial indexes. The queue filters with this same Q
 # (selectors.review_queue), so PostgreSQL can tell that the indexes apply.
 OPEN = ~models.Q(status__in=("approved", "adverse_determination"))
@@ -116,46 +124,14 @@ class Review(models.Model):
     # A nurse may change answers only before the review leaves her hands.
     EDITABLE_STATUSES = (Status.RECEIVED, Status.IN_REVIEW)
 
-    class Service(models.TextChoices):
-        DLI = rules.Service.DLI.value, "Donor lymphocyte infusion (DLI), CPT 38242"
-        HPC_BOOST = (
-            rules.Service.HPC_BOOST.value,
-            "Hematopoietic progenitor cell (HPC) boost, CPT 38243",
-        )
-
-    class LineOfBusiness(models.TextChoices):
-        COMMERCIAL = deadlines.LineOfBusiness.COMMERCIAL.value, "Commercial / employer plan (ERISA)"
-        MEDICARE_ADVANTAGE = deadlines.LineOfBusiness.MEDICARE_ADVANTAGE.value, "Medicare Advantage"
-
-    class Urgency(models.TextChoices):
-        STANDARD = deadlines.Urgency.STANDARD.value, "Standard"
-        URGENT = deadlines.Urgency.URGENT.value, "Urgent / expedited"
-
-    class TransplantType(models.TextChoices):
-        ALLOGENEIC = rules.TransplantType.ALLOGENEIC.value, "Allogeneic (from a donor)"
-        AUTOLOGOUS = rules.TransplantType.AUTOLOGOUS.value, "Autologous (the member's own cells)"
-
-    class Indication(models.TextChoices):
-        RELAPSED = rules.Indication.RELAPSED.value, "Relapsed disease"
-        PERSISTENT = rules.Indication.PERSISTENT.value, "Persistent disease"
-        REFRACTORY = rules.Indication.REFRACTORY.value, "Refractory disease"
-        HIGH_RISK_OF_RELAPSE = rules.Indication.HIGH_RISK_OF_RELAPSE.value, "High risk of relapse"
-        PROMOTE_ENGRAFTMENT = (
-            rules.Indication.PROMOTE_ENGRAFTMENT.value,
-            "Promote engraftment (poor graft function)",
-        )
-        ENHANCE_CHIMERISM = rules.Indication.ENHANCE_CHIMERISM.value, "Enhance donor chimerism"
-        OTHER = rules.Indication.OTHER.value, "Another reason"
-
-    class GraftEvidence(models.TextChoices):
-        PERSISTENT_CYTOPENIAS = "persistent_cytopenias", "Persistent cytopenias"
-        TRANSFUSION_DEPENDENCE = "transfusion_dependence", "Transfusion dependence"
-
-    class Specimen(models.TextChoices):
-        PERIPHERAL_BLOOD = "peripheral_blood", "Peripheral blood"
-        BONE_MARROW = "bone_marrow", "Bone marrow"
-        T_CELL = "t_cell_fraction", "T-cell fraction"
-        OTHER = "other", "Other"
+    # The choices of the questionnaire's questions, as the question table words them.
+    Service = _choices_of("service")
+    LineOfBusiness = _choices_of("line_of_business")
+    Urgency = _choices_of("urgency")
+    TransplantType = _choices_of("transplant_type")
+    Indication = _choices_of("indication")
+    GraftEvidence = _choices_of("graft_function_evidence")
+    Specimen = _choices_of("chimerism_specimen")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case_number = models.CharField(max_length=20, unique=True)
@@ -241,7 +217,7 @@ class Review(models.Model):
             models.Index(fields=["member_id"], name="review_member_id"),
             # The default queue and "assigned to me" list open reviews, soonest due first. Finished
             # reviews pile up and are due earliest, so an index over every review would make the
-            # first page skip past all of them (20 ms with 94,000): these hold only open reviews.
+            # first page skip past all of them (bench/README.md): these hold only open reviews.
             models.Index(fields=["due_at", "id"], name="review_open_due", condition=OPEN),
             models.Index(
                 fields=["assigned_to", "due_at", "id"], name="review_open_assignee_due", condition=OPEN
@@ -252,16 +228,12 @@ class Review(models.Model):
         return self.case_number
 
     @property
-    def is_finished(self) -> bool:
-        return self.status in self.FINISHED_STATUSES
-
-    @property
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
 
     def answers(self) -> dict:
-        """The questionnaire's answers, keyed by field name, for lib.questionnaire."""
-        return {f: getattr(self, f) for step in questionnaire.STEPS for f in step.fields}
+        """The questionnaire's answers, keyed by question name (lib/questions.py)."""
+        return {q.name: getattr(self, q.name) for q in questions.QUESTIONS}
 
 
 class ReviewEvent(models.Model):

@@ -4,7 +4,7 @@ An exact COUNT(*) over 100,000 reviews costs more than rendering the page, and s
 OFFSET rows twice (once to count, once to fetch) or joining every skipped row. One query reads the
 rows of the requested page and one row more: their ids come from an index scan (the OFFSET is
 skipped in the index), then only those rows are fetched. The extra row says that more follow.
-With 100,000 reviews, page 500's database time fell from 8 ms to under 2 ms.
+bench/README.md has the figures.
 """
 
 from django.core.paginator import Paginator

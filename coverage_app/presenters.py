@@ -1,4 +1,5 @@
-"""What a review's answers look like on a page: labels and readable values, only those that apply."""
+"""What a review's answers look like on a page: the question table's names and readable values,
+only those that apply."""
 
 import datetime as dt
 import uuid
@@ -8,8 +9,8 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 
-from coverage_app.forms import STEP_FORMS
-from coverage_app.lib import icd10, questionnaire
+from coverage_app.lib import icd10, questions
+from coverage_app.lib.questions import Kind
 from coverage_app.lib.usdates import long_date, short_datetime
 from coverage_app.models import Review
 
@@ -25,69 +26,43 @@ class AnswerRow:
         return self.value if isinstance(self.value, list) else [self.value]
 
 
-LABELS = {
-    "member_name": "Member name",
-    "member_id": "Member ID",
-    "member_date_of_birth": "Date of birth",
-    "line_of_business": "Line of business",
-    "requesting_provider": "Requesting provider",
-    "provider_npi": "Provider NPI",
-    "service": "Service requested",
-    "planned_date_of_service": "Planned date of service",
-    "urgency": "Urgency",
-    "diagnosis_codes": "Diagnosis",
-    "had_transplant": "Stem cell transplant (HSCT)",
-    "transplant_type": "Type of transplant",
-    "transplant_date": "Date of the transplant",
-    "same_donor": "Same donor as the transplant",
-    "hematologic_malignancy": "Hematologic malignancy",
-    "indication": "Indication",
-    "indication_detail": "Other reason",
-    "graft_function_evidence": "Evidence of poor graft function",
-    "donor_chimerism_percent": "Donor chimerism",
-    "chimerism_study_date": "Date of the chimerism study",
-    "chimerism_specimen": "Specimen tested",
-}
-
-
-def display(review: Review, field: str) -> str | list[str]:
-    value = getattr(review, field)
-    if not questionnaire.is_answered(value):
+def display(question: questions.Question, value) -> str | list[str]:
+    """An answer as the summary prints it."""
+    if not questions.is_answered(value):
         return "Not answered"
-    if field == "diagnosis_codes":
-        return [f"{d.code} {d.description}" for d in map(icd10.describe, value)]
-    if field == "graft_function_evidence":
-        labels = dict(Review.GraftEvidence.choices)
-        return [labels.get(v, v) for v in value]
-    if field == "donor_chimerism_percent":
-        return f"{value.normalize():f}% donor cells"
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, dt.date):
-        return long_date(value)
-    get_display = getattr(review, f"get_{field}_display", None)
-    return get_display() if get_display else str(value)
+    match question.kind:
+        case Kind.CODES:
+            return [f"{d.code} {d.description}" for d in map(icd10.describe, value)]
+        case Kind.CHOICES:
+            return [questions.choice_label(question.name, v) for v in value]
+        case Kind.YES_NO | Kind.CHOICE:
+            return questions.answer_label(question.name, value)
+        case Kind.DECIMAL:
+            return f"{value.normalize():f}{question.unit}"
+        case Kind.DATE:
+            return long_date(value)
+    return str(value)
 
 
-def answers_by_step(review: Review) -> list[tuple[questionnaire.Step, list[AnswerRow]]]:
+def answers_by_step(review: Review) -> list[tuple[questions.Step, list[AnswerRow]]]:
     answers = review.answers()
     return [
         (
             step,
             [
-                AnswerRow(f, LABELS[f], display(review, f))
-                for f in step.fields
-                if questionnaire.applies(f, answers)
+                AnswerRow(name, questions.BY_NAME[name].name_in_text, display(questions.BY_NAME[name], answers[name]))
+                for name in step.fields
+                if questions.applies(name, answers)
             ],
         )
-        for step in questionnaire.STEPS
-        if step.slug in STEP_FORMS
+        for step in questions.STEPS
+        if step.fields
     ]
 
 
 SERVICE_SHORT = {Review.Service.DLI: "DLI", Review.Service.HPC_BOOST: "HPC boost"}
 STATUS_LABELS = dict(Review.Status.choices)
-URGENCY_LABELS = dict(Review.Urgency.choices)
+URGENCY_LABELS = dict(Review.Urgency.choices)  # a dict lookup per row, not get_FOO_display on an object
 _PLACEHOLDER = uuid.UUID(int=0)
 
 

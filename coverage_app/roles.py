@@ -1,5 +1,9 @@
 """The three roles, as Django groups made by migration 0002."""
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+
 NURSE = "Nurse reviewer"
 DIRECTOR = "Medical director"
 POLICY_STAFF = "Policy staff"
@@ -15,10 +19,8 @@ def has_role(user, role: str) -> bool:
 
 
 def role_required(*allowed: str):
-    """View decorator: 403 unless the user holds one of the roles. Put @login_required above it."""
-    from functools import wraps
-
-    from django.core.exceptions import PermissionDenied
+    """View decorator: 403 unless the user holds one of the roles. (LoginRequiredMiddleware has
+    already sent anyone not logged in to the log-in page.)"""
 
     def decorator(view):
         @wraps(view)

@@ -9,22 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from coverage_app import roles
-from coverage_app.evaluation import determine, snapshot
+from coverage_app import roles, workflow
+from coverage_app.evaluation import judge, snapshot
 from coverage_app.letters import render_letter, wording_in_effect
-from coverage_app.lib import deadlines, decisions, questionnaire, rules
-from coverage_app.models import Determination, Letter, Review, ReviewEvent
+from coverage_app.lib import deadlines, decisions, questions, rules
+from coverage_app.models import AccessLog, Determination, Letter, Review, ReviewEvent
+from coverage_app.workflow import ReviewStateError
 
 CASE_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
-
-
-class ReviewStateError(Exception):
-    """The review is not in a state that allows this; the message says why, for the user, and
-    `field` names the form field it belongs beside, if one does."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @contextlib.contextmanager
@@ -105,38 +97,35 @@ def review_create(
     raise IntegrityError("could not find a free case number")
 
 
-def _require_nurse(user) -> None:
-    if not roles.has_role(user, roles.NURSE):
-        raise PermissionDenied("Only nurse reviewers work reviews.")
-
-
 def _locked(review: Review) -> Review:
     return Review.objects.select_for_update().get(pk=review.pk)
 
 
-def _locked_for_edit(review: Review, user, expected_revision: int | None) -> Review:
-    """The review, locked, once `user` may change it from a page that showed `expected_revision`.
+def _event(review: Review, user, move: workflow.Move, **detail) -> None:
+    ReviewEvent.objects.create(review=review, actor=user, action=move.event, detail=detail)
+
+
+def _locked_for_edit(review: Review, user, action: str, expected_revision: int | None) -> Review:
+    """The review, locked, once `user` may do `action` to it from a page that showed
+    `expected_revision`.
 
     The revision is checked before the status: of two nurses (or tabs) finishing the same review
     at once, the one who waited for the lock is told the review changed under her.
     """
-    _require_nurse(user)
+    move = workflow.MOVES[action]
+    move.check_role(user)
     review = _locked(review)
     if review.assigned_to_id != user.pk:
         raise PermissionDenied("This review is assigned to another reviewer.")
     _check_revision(review, expected_revision)
-    if not review.is_editable:
-        raise ReviewStateError(
-            f"Review {review.case_number} is {review.get_status_display().lower()} "
-            "and can no longer be changed."
-        )
+    move.check_status(review)
     return review
 
 
 @transaction.atomic
 def review_start(*, user, **request_answers) -> Review:
     """A nurse enters a new request received now; it is hers to review."""
-    _require_nurse(user)
+    workflow.MOVES[workflow.ASSIGN].check_role(user)
     return review_create(
         received_at=timezone.now(),
         created_by=user,
@@ -149,7 +138,8 @@ def review_start(*, user, **request_answers) -> Review:
 @transaction.atomic
 def review_assign(*, review: Review, user) -> Review:
     """A nurse takes an unassigned review."""
-    _require_nurse(user)
+    move = workflow.MOVES[workflow.ASSIGN]
+    move.check_role(user)
     review = _locked(review)
     if review.assigned_to_id is not None:
         if review.assigned_to_id == user.pk:
@@ -157,12 +147,11 @@ def review_assign(*, review: Review, user) -> Review:
         raise ReviewStateError(
             f"Review {review.case_number} was already taken by {review.assigned_to}."
         )
-    if not review.is_editable:
-        raise ReviewStateError(f"Review {review.case_number} is already finished.")
+    move.check_status(review)
     review.assigned_to = user
-    review.status = Review.Status.IN_REVIEW
+    review.status = move.target
     _save(review, ["assigned_to", "status"])
-    ReviewEvent.objects.create(review=review, actor=user, action=ReviewEvent.Action.ASSIGNED)
+    _event(review, user, move)
     return review
 
 
@@ -173,9 +162,9 @@ def review_save_answers(*, review: Review, user, answers: dict, expected_revisio
     Returns the fields that were cleared, so the reviewer can be told. Raises EditConflict when
     the review changed since the page showed `expected_revision`.
     """
-    review = _locked_for_edit(review, user, expected_revision)
+    review = _locked_for_edit(review, user, workflow.SAVE_ANSWERS, expected_revision)
     before = review.answers()
-    merged = questionnaire.without_inapplicable({**before, **answers})
+    merged = questions.without_inapplicable({**before, **answers})
     changed = [f for f, v in merged.items() if v != before[f]]
     for field in changed:
         setattr(review, field, merged[field])
@@ -183,15 +172,10 @@ def review_save_answers(*, review: Review, user, answers: dict, expected_revisio
     if {"urgency", "line_of_business"} & set(changed):
         review.due_at = _due(review.received_at, review.urgency, review.line_of_business)
         update_fields.append("due_at")
-    cleared = questionnaire.cleared_fields(before, merged)
+    cleared = questions.cleared_fields(before, merged)
     if changed:
         _save(review, update_fields)
-        ReviewEvent.objects.create(
-            review=review,
-            actor=user,
-            action=ReviewEvent.Action.ANSWERS_SAVED,
-            detail={"changed": changed, "cleared": cleared},
-        )
+        _event(review, user, workflow.MOVES[workflow.SAVE_ANSWERS], changed=changed, cleared=cleared)
     return cleared
 
 
@@ -199,52 +183,59 @@ def review_save_answers(*, review: Review, user, answers: dict, expected_revisio
 def review_save_notes(
     *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision: int | None
 ) -> None:
-    review = _locked_for_edit(review, user, expected_revision)
+    review = _locked_for_edit(review, user, workflow.SAVE_NOTES, expected_revision)
     notes = {code: text for code, text in criterion_notes.items() if text}
     if notes == review.criterion_notes and overall_note == review.overall_note:
         return
     review.criterion_notes = notes
     review.overall_note = overall_note
     _save(review, ["criterion_notes", "overall_note"])
-    ReviewEvent.objects.create(review=review, actor=user, action=ReviewEvent.Action.NOTES_SAVED)
+    _event(review, user, workflow.MOVES[workflow.SAVE_NOTES])
 
 
-def _finish(
+@transaction.atomic
+def review_finish(
+    *,
     review: Review,
     user,
-    *,
-    criterion_notes,
-    overall_note,
-    approve: bool,
+    action: str,
+    criterion_notes: dict,
+    overall_note: str,
     expected_revision: int | None,
     referral_reason: str = "",
 ) -> Review:
-    review = _locked_for_edit(review, user, expected_revision)
-    gaps = questionnaire.missing(review.answers())
-    if gaps:
+    """A nurse finishes a review: `workflow.APPROVE` when it meets the criteria (the approval is
+    issued at once), or `workflow.REFER` to a medical director: when it does not (a nurse never
+    denies), when the rules say a physician must judge it, or when the nurse says why it needs one.
+    """
+    if action not in (workflow.APPROVE, workflow.REFER):
+        raise ReviewStateError("Approve the request or send it to physician review.")
+    move = workflow.MOVES[action]
+    review = _locked_for_edit(review, user, action, expected_revision)
+    if questions.missing(review.answers()):
         raise ReviewStateError("Answer every question before finishing the review.")
-    # Judged again here, on the saved answers: never on what the page showed.
+    # Judged here, on the saved answers: never on what the page showed.
     try:
-        result = determine(questionnaire.to_case(review.answers()))
+        result = judge(review)
     except rules.InvalidCase as e:
         raise ReviewStateError(f"This request cannot be judged yet: {e}.") from None
     judged = result.determination
-    if approve and not judged.criteria_met:
+    if action == workflow.APPROVE and not judged.criteria_met:
         raise ReviewStateError(
             "The criteria are not met, so a nurse cannot approve; send it to physician review."
         )
-    if approve and judged.physician_review:
+    if action == workflow.APPROVE and judged.physician_review:
         raise ReviewStateError(
             "A nurse cannot approve this request; send it to physician review. "
             + " ".join(judged.physician_review)
         )
-    if not approve:
+    if action == workflow.REFER:
         with _rules():
             decisions.require_referral_reason(judged.nurse_may_approve, referral_reason)
         review.referral_reason = referral_reason.strip()
     review.criterion_notes = {code: text for code, text in criterion_notes.items() if text}
     review.overall_note = overall_note
-    review.status = Review.Status.APPROVED if approve else Review.Status.PENDING_PHYSICIAN_REVIEW
+    review.status = move.target
     review.policy_version = result.version
     review.nurse_determination = snapshot(result)
     review.submitted_at = timezone.now()
@@ -262,53 +253,10 @@ def _finish(
             "submitted_by",
         ],
     )
-    ReviewEvent.objects.create(
-        review=review,
-        actor=user,
-        action=ReviewEvent.Action.APPROVED if approve else ReviewEvent.Action.REFERRED,
-        detail={"outcome": result.determination.outcome.value},
-    )
-    if approve:
+    _event(review, user, move, outcome=judged.outcome.value)
+    if action == workflow.APPROVE:
         _issue(review, user, result, outcome=Determination.Outcome.APPROVED, role=roles.NURSE)
     return review
-
-
-@transaction.atomic
-def review_approve(
-    *, review: Review, user, criterion_notes: dict, overall_note: str, expected_revision: int | None
-) -> Review:
-    """A nurse approves a request that meets the criteria."""
-    return _finish(
-        review,
-        user,
-        criterion_notes=criterion_notes,
-        overall_note=overall_note,
-        approve=True,
-        expected_revision=expected_revision,
-    )
-
-
-@transaction.atomic
-def review_refer_to_physician(
-    *,
-    review: Review,
-    user,
-    criterion_notes: dict,
-    overall_note: str,
-    expected_revision: int | None,
-    referral_reason: str = "",
-) -> Review:
-    """A request goes to a medical director when it does not meet the criteria (a nurse never
-    denies), when the rules say a physician must judge it, or when the nurse says why it needs one."""
-    return _finish(
-        review,
-        user,
-        criterion_notes=criterion_notes,
-        overall_note=overall_note,
-        approve=False,
-        expected_revision=expected_revision,
-        referral_reason=referral_reason,
-    )
 
 
 # --- Issuing determinations -------------------------------------------------------------------
@@ -345,7 +293,7 @@ def _issue(
     supersedes: Determination | None = None,
     correction_reason: str = "",
 ) -> Determination:
-    """Write the determination, as `result` (evaluation.determine) judged the review, then its
+    """Write the determination, as `result` (evaluation.judge) judged the review, then its
     letter, rendered once. Call inside a transaction."""
     decided_at = timezone.now()
     printed = credentials(user)
@@ -378,17 +326,13 @@ def _issue(
     return determination
 
 
-def _require_director(user) -> None:
+def _require_physician_for(action: str, user) -> workflow.Move:
     """A medical director's decisions are a physician's: an MD or DO with a license on file."""
-    if not roles.has_role(user, roles.DIRECTOR):
-        raise PermissionDenied("Only a medical director may make this decision.")
+    move = workflow.MOVES[action]
+    move.check_role(user)
     with _rules():
         decisions.require_physician(credentials(user))
-
-
-def _judged(review: Review):
-    """The review judged now, on its saved answers (the letter's criteria and reasons)."""
-    return determine(questionnaire.to_case(review.answers()))
+    return move
 
 
 def _require_rationale(rationale: str) -> str:
@@ -398,52 +342,50 @@ def _require_rationale(rationale: str) -> str:
     return rationale
 
 
-UPHOLD, OVERTURN = "uphold", "overturn"
+OUTCOME_OF = {
+    workflow.UPHOLD: Determination.Outcome.ADVERSE,
+    workflow.OVERTURN: Determination.Outcome.APPROVED,
+    workflow.CORRECT_TO_ADVERSE: Determination.Outcome.ADVERSE,
+    workflow.CORRECT_TO_APPROVED: Determination.Outcome.APPROVED,
+}
 
 
 @transaction.atomic
 def director_decide(
     *, review: Review, user, decision: str, rationale: str, peer_to_peer: str, clinical_reasons: str = ""
 ) -> Determination:
-    """A medical director upholds (adverse determination) or overturns (approval) a referred case.
+    """A medical director upholds (adverse determination) or overturns (approval) a referred case:
+    `decision` is workflow.UPHOLD or workflow.OVERTURN.
 
     An adverse determination gives specific reasons: the criteria not met and/or the physician's
     clinical reasons. The physician is not the person who referred the case.
     """
-    _require_director(user)
-    rationale = _require_rationale(rationale)
-    if decision not in (UPHOLD, OVERTURN):
+    if decision not in (workflow.UPHOLD, workflow.OVERTURN):
         raise ReviewStateError("Choose whether to uphold or overturn.", field="decision")
+    move = _require_physician_for(decision, user)
+    rationale = _require_rationale(rationale)
     if peer_to_peer not in Determination.PeerToPeer.values or not peer_to_peer:
         raise ReviewStateError(
             "Record whether a peer-to-peer conversation was offered or held.", field="peer_to_peer"
         )
     review = _locked(review)
-    if review.status != Review.Status.PENDING_PHYSICIAN_REVIEW:
-        raise ReviewStateError(
-            f"Review {review.case_number} is {review.get_status_display().lower()}, "
-            "not pending physician review."
-        )
+    move.check_status(review)
     with _rules():
         decisions.require_other_reviewer(review.submitted_by_id, user.pk)
-    approve = decision == OVERTURN
-    result = _judged(review)
-    clinical_reasons = "" if approve else clinical_reasons.strip()
-    if not approve:
+    outcome = OUTCOME_OF[decision]
+    result = judge(review)
+    clinical_reasons = clinical_reasons.strip() if outcome == Determination.Outcome.ADVERSE else ""
+    if outcome == Determination.Outcome.ADVERSE:
         with _rules():
             decisions.require_adverse_reasons(result.determination.reasons, clinical_reasons)
-    review.status = Review.Status.APPROVED if approve else Review.Status.ADVERSE_DETERMINATION
+    review.status = move.target
     _save(review, ["status"])
-    ReviewEvent.objects.create(
-        review=review,
-        actor=user,
-        action=ReviewEvent.Action.OVERTURNED if approve else ReviewEvent.Action.UPHELD,
-    )
+    _event(review, user, move)
     return _issue(
         review,
         user,
         result,
-        outcome=Determination.Outcome.APPROVED if approve else Determination.Outcome.ADVERSE,
+        outcome=outcome,
         role=roles.DIRECTOR,
         rationale=rationale,
         peer_to_peer=peer_to_peer,
@@ -467,27 +409,29 @@ def determination_correct(
     A correction to an adverse determination on medical necessity carries specific reasons, as any
     adverse determination does; a Medicare Advantage approval is withdrawn only administratively.
     """
-    _require_director(user)
+    if outcome not in Determination.Outcome.values:
+        raise ReviewStateError("Choose the corrected decision.", field="outcome")
+    adverse = outcome == Determination.Outcome.ADVERSE
+    move = _require_physician_for(workflow.CORRECT_TO_ADVERSE if adverse else workflow.CORRECT_TO_APPROVED, user)
     rationale = _require_rationale(rationale)
     reason = reason.strip()
     if not reason:
         raise ReviewStateError("Say why the determination is being corrected.", field="reason")
-    if outcome not in Determination.Outcome.values:
-        raise ReviewStateError("Choose the corrected decision.", field="outcome")
     if basis not in Determination.Basis.values:
         raise ReviewStateError("Choose what the correction rests on.", field="basis")
     old = Determination.objects.select_for_update().get(pk=determination.pk)
     if Determination.objects.filter(supersedes=old).exists():
         raise ReviewStateError(f"{old.reference_number} has already been corrected.")
     review = _locked(old.review)
-    result = _judged(review)
-    adverse = outcome == Determination.Outcome.ADVERSE
-    clinical_reasons = clinical_reasons.strip() if adverse and basis == decisions.MEDICAL_NECESSITY else ""
+    move.check_status(review)
+    result = judge(review)
+    on_medical_necessity = adverse and basis == decisions.MEDICAL_NECESSITY
+    clinical_reasons = clinical_reasons.strip() if on_medical_necessity else ""
     with _rules():
         decisions.require_allowed_correction(
             line_of_business=review.line_of_business, old_outcome=old.outcome, new_outcome=outcome, basis=basis
         )
-        if adverse and basis == decisions.MEDICAL_NECESSITY:
+        if on_medical_necessity:
             decisions.require_adverse_reasons(result.determination.reasons, clinical_reasons)
     # The new determination first: the database lets a finished review's status change only to
     # follow its determination in force (migration 0015).
@@ -504,25 +448,14 @@ def determination_correct(
         supersedes=old,
         correction_reason=reason,
     )
-    review.status = (
-        Review.Status.APPROVED
-        if outcome == Determination.Outcome.APPROVED
-        else Review.Status.ADVERSE_DETERMINATION
-    )
+    review.status = move.target
     _save(review, ["status"])
-    ReviewEvent.objects.create(
-        review=review,
-        actor=user,
-        action=ReviewEvent.Action.CORRECTED,
-        detail={"supersedes": old.reference_number},
-    )
+    _event(review, user, move, supersedes=old.reference_number)
     return new
 
 
 def access_record(*, user, review: Review, kind: str, path: str, determination=None) -> None:
     """Log a look at a review or a letter: protected health information leaves a trace."""
-    from coverage_app.models import AccessLog
-
     AccessLog.objects.create(
         user=user, review=review, determination=determination, kind=kind, path=path[:300]
     )

@@ -1,23 +1,21 @@
+"""The nurse's pages: the work queue, the questionnaire's steps and the summary. Every page needs a
+login (LoginRequiredMiddleware); each view names the roles it serves."""
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from coverage_app import roles, selectors, services
-from coverage_app.evaluation import determine
+from coverage_app import evaluation, roles, selectors, services, workflow
 from coverage_app.forms import STEP_FORMS, NotesForm, RequestForm, add_service_error
-from coverage_app.lib import questionnaire, rules
-from coverage_app.models import AccessLog, Review
+from coverage_app.lib import questions, rules
+from coverage_app.models import Review
 from coverage_app.paging import CappedPaginator
-from coverage_app.presenters import LABELS, answers_by_step, queue_rows
-
-QUEUE_PAGE_SIZE = 25
-REVIEWERS = (roles.NURSE, roles.DIRECTOR)
+from coverage_app.presenters import answers_by_step, queue_rows
+from coverage_app.view_helpers import QUEUE_PAGE_SIZE, REVIEWERS, log_access, posted_revision, review_or_404
 
 
-@login_required
 def home(request: HttpRequest) -> HttpResponse:
     if roles.has_role(request.user, roles.DIRECTOR):
         return redirect("physician_queue")
@@ -28,7 +26,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("policy_detail")
 
 
-@login_required
 def policy_detail(request: HttpRequest) -> HttpResponse:
     """Policy 0261 as reviewers apply it today: criteria in the policy's words, and its history."""
     policy = selectors.policy_with_history()
@@ -57,7 +54,6 @@ QUEUE_STATUS_CHOICES = [
 ]
 
 
-@login_required
 @roles.role_required(*REVIEWERS)
 def queue(request: HttpRequest) -> HttpResponse:
     """Reviews soonest due first, filtered by status, "assigned to me", and member ID or case number."""
@@ -65,7 +61,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status not in dict(QUEUE_STATUS_CHOICES):
         status = selectors.QUEUE_OPEN
     mine = request.GET.get("mine") == "1"
-    # Printable characters only: PostgreSQL refuses NUL, and nothing else belongs in an ID.
+    # Printable characters only: nothing else belongs in an ID.
     search = "".join(ch for ch in request.GET.get("q", "")[:40] if ch.isprintable())
     reviews = selectors.review_queue(
         status=status, assigned_to=request.user if mine else None, search=search
@@ -91,21 +87,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- One review --------------------------------------------------------------------------------
 
 
-def log_access(request: HttpRequest, review: Review, determination=None) -> None:
-    kind = AccessLog.Kind.LETTER if determination else AccessLog.Kind.REVIEW
-    services.access_record(
-        user=request.user, review=review, determination=determination, kind=kind, path=request.path
-    )
-
-
-def review_or_404(review_id, selector=selectors.review_for_page) -> Review:
-    try:
-        return selector(review_id)
-    except Review.DoesNotExist:
-        raise Http404("No such review") from None
-
-
-@login_required
 @roles.role_required(*REVIEWERS)
 def review_detail(request: HttpRequest, review_id) -> HttpResponse:
     """The review as it stands: answers, outcome, history, and what the user may do next."""
@@ -119,12 +100,11 @@ def review_detail(request: HttpRequest, review_id) -> HttpResponse:
         "is_director": roles.has_role(request.user, roles.DIRECTOR),
         "is_nurse": roles.has_role(request.user, roles.NURSE),
         "can_work": review.is_editable and review.assigned_to_id == request.user.pk,
-        "steps": questionnaire.STEPS,
+        "steps": questions.STEPS,
     }
     return render(request, "coverage_app/review_detail.html", ctx)
 
 
-@login_required
 @roles.role_required(roles.NURSE)
 @require_POST
 def review_assign(request: HttpRequest, review_id) -> HttpResponse:
@@ -138,19 +118,15 @@ def review_assign(request: HttpRequest, review_id) -> HttpResponse:
     return redirect("review_step", review_id=review.public_id, step="request")
 
 
-@login_required
 @roles.role_required(roles.NURSE)
 def review_new(request: HttpRequest) -> HttpResponse:
     """Step 1 for a request that arrives now; saving it creates the review, assigned to the nurse."""
-    if request.method == "POST":
-        form = RequestForm(request.POST, answers={}, complete=True)
-        if form.is_valid():
-            review = services.review_start(user=request.user, **form.cleaned_data)
-            messages.success(request, f"Review {review.case_number} created.")
-            return redirect("review_step", review_id=review.public_id, step="transplant")
-    else:
-        form = RequestForm(answers={}, complete=True)
-    ctx = {"form": form, "step": questionnaire.STEPS[0], "steps": questionnaire.STEPS, "review": None}
+    form = RequestForm(request.POST or None, answers={})
+    if request.method == "POST" and form.is_valid():
+        review = services.review_start(user=request.user, **form.cleaned_data)
+        messages.success(request, f"Review {review.case_number} created.")
+        return redirect("review_step", review_id=review.public_id, step="transplant")
+    ctx = {"form": form, "step": questions.STEPS[0], "steps": questions.STEPS, "review": None}
     return render(request, "coverage_app/review_step.html", ctx)
 
 
@@ -173,16 +149,19 @@ def _editable_or_redirect(request: HttpRequest, review: Review) -> HttpResponse 
     return None
 
 
-def _posted_revision(request: HttpRequest) -> int | None:
-    value = request.POST.get("revision", "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
-
-
 def _neighbour(step: str, offset: int) -> str:
-    return questionnaire.STEP_SLUGS[questionnaire.STEP_SLUGS.index(step) + offset]
+    return questions.STEP_SLUGS[questions.STEP_SLUGS.index(step) + offset]
 
 
-@login_required
+def _current_revision(review: Review) -> int:
+    return Review.objects.values_list("revision", flat=True).get(pk=review.pk)
+
+
+def _step_form(step: str, review: Review, data=None, complete: bool = True):
+    received_on = {"received_on": timezone.localdate(review.received_at)} if step == "request" else {}
+    return STEP_FORMS[step](data, answers=review.answers(), complete=complete, **received_on)
+
+
 @roles.role_required(roles.NURSE)
 def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
     """One questionnaire step: Back saves a draft and goes back; Save and continue checks it's complete."""
@@ -192,51 +171,49 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
     if (blocked := _editable_or_redirect(request, review)) is not None:
         return blocked
     log_access(request, review)
-    answers = review.answers()
-    if step == "indication" and not (
-        questionnaire.is_answered(answers["service"])
-        and questionnaire.is_answered(answers["had_transplant"])
-    ):
-        first = "request" if not questionnaire.is_answered(answers["service"]) else "transplant"
-        messages.info(request, "The indication questions depend on the service and the transplant.")
-        return redirect("review_step", review_id=review.public_id, step=first)
+    if first := next(iter(questions.unanswered_before(step, review.answers())), None):
+        messages.info(request, f"This step's questions depend on \u201c{questions.BY_NAME[first].name_in_text}\u201d: answer it first.")
+        return redirect("review_step", review_id=review.public_id, step=questions.STEP_OF_FIELD[first])
 
-    form_class = STEP_FORMS[step]
     revision = review.revision
     if request.method == "POST":
         going_back = request.POST.get("action") == "back"
-        form = form_class(request.POST, instance=review, answers=answers, complete=not going_back)
-        revision = _posted_revision(request)
+        form = _step_form(step, review, request.POST, complete=not going_back)
+        revision = posted_revision(request)
         if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in form.fields}
             try:
                 cleared = services.review_save_answers(
-                    review=review, user=request.user, answers=data, expected_revision=revision
+                    review=review, user=request.user, answers=form.cleaned_data, expected_revision=revision
                 )
             except services.EditConflict as e:
                 form.add_error(None, str(e))
-                revision = Review.objects.values_list("revision", flat=True).get(pk=review.pk)
+                revision = _current_revision(review)
             else:
                 if cleared:
-                    names = ", ".join(LABELS[f].lower() for f in cleared)
+                    names = ", ".join(questions.BY_NAME[f].name_in_text.lower() for f in cleared)
                     messages.info(request, f"These answers no longer apply and were cleared: {names}.")
                 target = _neighbour(step, -1 if going_back else 1)
                 if target == "summary":
                     return redirect("review_summary", review_id=review.public_id)
                 return redirect("review_step", review_id=review.public_id, step=target)
     else:
-        form = form_class(instance=review, answers=answers)
+        form = _step_form(step, review)
     ctx = {
         "form": form,
         "revision": revision,
         "review": review,
-        "step": next(s for s in questionnaire.STEPS if s.slug == step),
-        "steps": questionnaire.STEPS,
+        "step": questions.STEPS[questions.STEP_SLUGS.index(step)],
+        "steps": questions.STEPS,
     }
     return render(request, "coverage_app/review_step.html", ctx)
 
 
-@login_required
+FINISHED_MESSAGES = {
+    workflow.APPROVE: "Review {case} approved: the criteria are met.",
+    workflow.REFER: "Review {case} sent to physician review.",
+}
+
+
 @roles.role_required(roles.NURSE)
 def review_summary(request: HttpRequest, review_id) -> HttpResponse:
     """Every answer, the determination criterion by criterion, notes, and the nurse's decision."""
@@ -244,71 +221,62 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
     if (blocked := _editable_or_redirect(request, review)) is not None:
         return blocked
     log_access(request, review)
-    missing = questionnaire.missing(review.answers())
-    result, problem = None, None
-    if not missing:
-        try:
-            result = determine(questionnaire.to_case(review.answers()))
-        except rules.InvalidCase as e:
-            problem = e.message
-    criterion_ids = [c.id for c in result.determination.criteria] if result else []
     form = NotesForm(
         request.POST or None,
-        criterion_ids=criterion_ids,
+        criterion_ids=evaluation.criteria_shown(review),
         notes=review.criterion_notes,
         overall=review.overall_note,
-        nurse_may_approve=result is None or result.determination.nurse_may_approve,
         initial={"referral_reason": review.referral_reason},
     )
     revision = review.revision
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
-        revision = _posted_revision(request)
+        revision = posted_revision(request)
         notes = {
             "criterion_notes": form.criterion_notes(),
             "overall_note": form.cleaned_data["overall_note"],
             "expected_revision": revision,
         }
         try:
-            if action == "approve":
-                services.review_approve(review=review, user=request.user, **notes)
-                messages.success(request, f"Review {review.case_number} approved: the criteria are met.")
-                return redirect("queue")
-            if action == "refer":
-                services.review_refer_to_physician(
-                    review=review, user=request.user, referral_reason=form.cleaned_data["referral_reason"], **notes
+            if action in FINISHED_MESSAGES:
+                services.review_finish(
+                    review=review, user=request.user, action=action,
+                    referral_reason=form.cleaned_data["referral_reason"], **notes,
                 )
-                messages.success(
-                    request, f"Review {review.case_number} sent to physician review."
-                )
+                messages.success(request, FINISHED_MESSAGES[action].format(case=review.case_number))
                 return redirect("queue")
             services.review_save_notes(review=review, user=request.user, **notes)
             messages.success(request, "Notes saved.")
             return redirect("review_summary", review_id=review.public_id)
         except services.EditConflict as e:
             form.add_error(None, str(e))
-            revision = Review.objects.values_list("revision", flat=True).get(pk=review.pk)
+            revision = _current_revision(review)
         except services.ReviewStateError as e:
             add_service_error(form, e)
+    missing = questions.missing(review.answers())
+    result, problem = None, None
+    if not missing:
+        try:
+            result = evaluation.judge(review)
+        except rules.InvalidCase as e:
+            problem = e.message
+    if result and not result.determination.nurse_may_approve:
+        form.reason_is_optional()
     ctx = {
         "revision": revision,
         "review": review,
         "answers": answers_by_step(review),
-        "missing": [(f, LABELS[f], questionnaire.STEP_OF_FIELD[f]) for f in missing],
+        "missing": [(f, questions.BY_NAME[f].name_in_text, questions.STEP_OF_FIELD[f]) for f in missing],
         "result": result,
         "problem": problem,
         "form": form,
-        "criteria_rows": [(c, form.note_field(c.id)) for c in result.determination.criteria]
-        if result
-        else [],
-        "step": questionnaire.STEPS[-1],
-        "steps": questionnaire.STEPS,
+        "criteria_rows": [(c, form.note_field(c.id)) for c in result.determination.criteria] if result else [],
+        "step": questions.STEPS[-1],
+        "steps": questions.STEPS,
     }
     return render(request, "coverage_app/review_summary.html", ctx)
 
 
-
-@login_required
 def bench_floor(request: HttpRequest) -> HttpResponse:
     """The framework's floor for `make bench`: a logged-in user, a trivial template, nothing else."""
     return render(request, "bench_floor.html", {"name": request.user.get_username()})

@@ -1,29 +1,30 @@
 """The medical director's queue and decisions, and the letters of issued determinations."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from coverage_app import roles, selectors, services
 from coverage_app.forms import CorrectionForm, DirectorDecisionForm, add_service_error
-from coverage_app.models import Determination, Review
+from coverage_app.models import Review
 from coverage_app.presenters import answers_by_step
-from coverage_app.views import QUEUE_PAGE_SIZE, log_access, review_or_404
+from coverage_app.view_helpers import (
+    LETTER_READERS,
+    QUEUE_PAGE_SIZE,
+    determination_or_404,
+    log_access,
+    review_or_404,
+)
 
-LETTER_READERS = (roles.NURSE, roles.DIRECTOR, roles.POLICY_STAFF)
 
-
-@login_required
 @roles.role_required(roles.DIRECTOR)
 def physician_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.physician_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "coverage_app/physician_queue.html", {"page": page})
 
 
-@login_required
 @roles.role_required(roles.DIRECTOR)
 def review_decide(request: HttpRequest, review_id) -> HttpResponse:
     """The whole review for the director, and the decision: uphold or overturn, with a rationale."""
@@ -55,29 +56,20 @@ def review_decide(request: HttpRequest, review_id) -> HttpResponse:
     return render(request, "coverage_app/review_decide.html", ctx)
 
 
-def _determination_or_404(determination_id) -> Determination:
-    try:
-        return selectors.determination_for_page(determination_id)
-    except Determination.DoesNotExist:
-        raise Http404("No such determination") from None
-
-
-@login_required
 @roles.role_required(*LETTER_READERS)
 @require_GET
 def letter_html(request: HttpRequest, determination_id) -> HttpResponse:
     """The letter as issued, for printing from the browser: the stored HTML, never re-rendered."""
-    determination = _determination_or_404(determination_id)
+    determination = determination_or_404(determination_id)
     log_access(request, determination.review, determination)
     return HttpResponse(determination.letter.html)
 
 
-@login_required
 @roles.role_required(*LETTER_READERS)
 @require_GET
 def letter_pdf(request: HttpRequest, determination_id) -> HttpResponse:
     """The stored PDF bytes, the same on every download."""
-    determination = _determination_or_404(determination_id)
+    determination = determination_or_404(determination_id)
     log_access(request, determination.review, determination)
     letter = determination.letter
     response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
@@ -86,11 +78,10 @@ def letter_pdf(request: HttpRequest, determination_id) -> HttpResponse:
     return response
 
 
-@login_required
 @roles.role_required(roles.DIRECTOR)
 def determination_correct(request: HttpRequest, determination_id) -> HttpResponse:
     """A correction: a new determination and letter that supersede this one; both stay visible."""
-    old = _determination_or_404(determination_id)
+    old = determination_or_404(determination_id)
     form = CorrectionForm(request.POST or None, initial={"outcome": old.outcome})
     if request.method == "POST" and form.is_valid():
         try:

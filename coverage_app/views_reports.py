@@ -3,7 +3,6 @@
 import csv
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -42,7 +41,6 @@ def _build(form: ReportPeriodForm) -> reports.Report:
     return reports.build(selectors.report_rows(start, end), ["dli", "hpc_boost"], GROUPS)
 
 
-@login_required
 @roles.role_required(roles.POLICY_STAFF)
 def report_page(request: HttpRequest) -> HttpResponse:
     form = _period(request)
@@ -62,7 +60,6 @@ def report_page(request: HttpRequest) -> HttpResponse:
     return render(request, "coverage_app/reports.html", ctx)
 
 
-@login_required
 @roles.role_required(roles.POLICY_STAFF)
 def report_csv(request: HttpRequest) -> HttpResponse:
     form = _period(request)

@@ -160,7 +160,7 @@ def approved(nurse, nurse_review):
     from coverage_app import services
 
     complete_answers(nurse_review)
-    services.review_approve(review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
+    services.review_finish(action="approve", review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
                             expected_revision=nurse_review.revision)
     return nurse_review.determinations.get()
 
@@ -171,7 +171,8 @@ def referred(nurse, nurse_review):
     from coverage_app import services
 
     complete_answers(nurse_review, transplant_type="autologous", same_donor=None)
-    services.review_refer_to_physician(
+    services.review_finish(
+        action="refer",
         review=nurse_review, user=nurse, criterion_notes={"DLI-1": "Autologous in 2025"}, overall_note="For MD",
         expected_revision=nurse_review.revision,
     )

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coverage_app import policy_admin
+from coverage_app import policy_versions
 from coverage_app.evaluation import determine
 from coverage_app.lib import rules
 from coverage_app.models import (
@@ -45,7 +45,7 @@ def current_version():
 
 
 def test_the_version_list_shows_and_filters_by_status(client, policy_staff):
-    future = policy_admin.policy_version_copy(current_version())
+    future = policy_versions.policy_version_copy(current_version())
     client.force_login(policy_staff)
     url = reverse("admin:coverage_app_policyversion_changelist")
     html = client.get(url).content.decode()
@@ -108,7 +108,7 @@ def test_new_version_from_this_copies_and_takes_effect_on_its_date(client, polic
 
 
 def test_a_new_version_cannot_take_effect_in_the_past(client, policy_staff):
-    new = policy_admin.policy_version_copy(current_version())
+    new = policy_versions.policy_version_copy(current_version())
     client.force_login(policy_staff)
     r = client.post(reverse("admin:coverage_app_policyversion_change", args=[new.pk]),
                     {"policy": new.policy_id, "effective_date": "2024-06-01", "coverage_statements": "[]",
@@ -117,7 +117,7 @@ def test_a_new_version_cannot_take_effect_in_the_past(client, policy_staff):
 
 
 def test_a_version_must_keep_every_criterion(client, policy_staff):
-    new = policy_admin.policy_version_copy(current_version())
+    new = policy_versions.policy_version_copy(current_version())
     client.force_login(policy_staff)
     c = new.criteria.order_by("position").first()
     data = {"policy": new.policy_id, "effective_date": (timezone.localdate() + dt.timedelta(days=9)).isoformat(),

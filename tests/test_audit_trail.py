@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from coverage_app import policy_admin, services
+from coverage_app import policy_versions, services
 from coverage_app.models import (
     AccessLog,
     LetterWording,
@@ -27,10 +27,10 @@ def test_each_change_to_a_review_is_in_its_history_with_who_made_it(client, nurs
 def test_issued_determinations_and_policy_changes_are_in_the_history(policy_staff, upheld, client):
     assert upheld.history.get().history_type == "+"
     version = PolicyVersion.objects.get(policy__number="0261")
-    new = policy_admin.policy_version_copy(version)
+    new = policy_versions.policy_version_copy(version)
     assert new.history.get().history_type == "+"
     assert new.criteria.first().history.count() == 1
-    wording = policy_admin.letter_wording_copy(LetterWording.objects.get(kind="approval"))
+    wording = policy_versions.letter_wording_copy(LetterWording.objects.get(kind="approval"))
     client.force_login(policy_staff)
     client.post(reverse("admin:coverage_app_letterwording_change", args=[wording.pk]),
                 {"kind": "approval", "effective_date": wording.effective_date.isoformat(), "text": "Reworded."})

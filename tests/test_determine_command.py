@@ -4,7 +4,7 @@ import io
 import json
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from tests.conftest import EXAMPLES_DIR
 
@@ -18,8 +18,10 @@ def run(tmp_path, case_text: str):
     status = 0
     try:
         call_command("determine", str(path), stdout=out, stderr=err)
-    except SystemExit as e:
-        status = e.code
+    except CommandError as e:
+        # What manage.py prints and exits with (BaseCommand.run_from_argv; tests/test_determine_process.py).
+        status = e.returncode
+        err.write(f"CommandError: {e}\n")
     return status, out.getvalue(), err.getvalue()
 
 
@@ -94,15 +96,14 @@ def test_it_names_the_field_in_one_line_on_bad_input(db, tmp_path, text, field):
     status, out, err = run(tmp_path, text)
     assert (status, out) == (2, "")
     assert err.count("\n") == 1
-    assert err.startswith(f"error: {field}: ")
+    assert err.startswith(f"CommandError: {field}: ")
 
 
 def test_it_says_when_the_file_cannot_be_read(db, tmp_path):
-    err = io.StringIO()
-    with pytest.raises(SystemExit) as e:
-        call_command("determine", str(tmp_path / "missing.json"), stderr=err)
-    assert e.value.code == 2
-    assert err.getvalue().startswith("error: PATH: cannot read")
+    with pytest.raises(CommandError) as e:
+        call_command("determine", str(tmp_path / "missing.json"))
+    assert e.value.returncode == 2
+    assert str(e.value).startswith("PATH: cannot read")
 
 
 HPC_CHIMERISM = '{"service": "hpc_boost", "transplant_type": "allogeneic", "indication": "enhance_chimerism"'
@@ -129,7 +130,7 @@ def test_it_quotes_only_the_start_of_a_huge_value(db, tmp_path, text, field):
     status, out, err = run(tmp_path, text)
     assert (status, out) == (2, "")
     assert err.count("\n") == 1
-    assert err.startswith(f"error: {field}: ")
+    assert err.startswith(f"CommandError: {field}: ")
     assert len(err) < 200, err[:300]
 
 

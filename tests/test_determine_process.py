@@ -37,6 +37,7 @@ def test_it_answers_each_example_from_standard_input(env, example):
         assert p.returncode == 2
         assert p.stdout == ""
         assert len(p.stderr.splitlines()) == 1 and "Traceback" not in p.stderr
+        assert p.stderr.startswith("CommandError: ")
     else:
         assert p.returncode == 0, p.stderr
         assert json.loads(p.stdout)["outcome"] == spec["expected_outcome"]
@@ -50,4 +51,4 @@ def test_it_reports_an_unmigrated_database_in_one_line(tmp_path):
         ' "indication": "promote_engraftment"}', capture_output=True, text=True,
     )
     assert p.returncode == 1 and p.stdout == ""
-    assert p.stderr.startswith("error: database:") and len(p.stderr.splitlines()) == 1
+    assert p.stderr.startswith("CommandError: database:") and len(p.stderr.splitlines()) == 1

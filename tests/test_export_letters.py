@@ -2,7 +2,7 @@ import io
 import uuid
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -12,8 +12,10 @@ def export(*args):
     status = 0
     try:
         call_command("export_letters", *args, stdout=out, stderr=err)
-    except SystemExit as e:
-        status = e.code
+    except CommandError as e:
+        # What manage.py prints and exits with (BaseCommand.run_from_argv).
+        status = e.returncode
+        err.write(f"CommandError: {e}\n")
     return status, out.getvalue(), err.getvalue()
 
 
@@ -28,7 +30,7 @@ def second_approval(nurse, nurse_review):
     other.status = Review.Status.IN_REVIEW
     other.save()
     complete_answers(other)
-    services.review_approve(review=other, user=nurse, criterion_notes={}, overall_note="",
+    services.review_finish(action="approve", review=other, user=nurse, criterion_notes={}, overall_note="",
                             expected_revision=other.revision)
     return other.determinations.get()
 
@@ -55,9 +57,9 @@ def test_it_writes_nothing_for_a_day_without_letters(tmp_path, approved):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--date", "2026-02-30", "DIR"], "error: --date: '2026-02-30' is not a date written YYYY-MM-DD"),
-        (["DIR"], "error: --date: is required"),
-        (["--date", "2026-01-01"], "error: DIR: is required"),
+        (["--date", "2026-02-30", "DIR"], "CommandError: --date: '2026-02-30' is not a date written YYYY-MM-DD"),
+        (["DIR"], "CommandError: --date: is required"),
+        (["--date", "2026-01-01"], "CommandError: DIR: is required"),
     ],
 )
 def test_it_names_the_bad_argument_in_one_line(db, tmp_path, args, message):

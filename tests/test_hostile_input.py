@@ -174,7 +174,7 @@ def test_html_typed_into_notes_shows_as_text(client, nurse, director_with_creden
     from tests.conftest import complete_answers
 
     complete_answers(nurse_review, transplant_type="autologous", same_donor=None)
-    services.review_refer_to_physician(review=nurse_review, user=nurse,
+    services.review_finish(action="refer", review=nurse_review, user=nurse,
                                        criterion_notes={"DLI-1": "<script>alert('x')</script>"},
                                        overall_note="<img src=x onerror=alert(1)>",
                                        expected_revision=nurse_review.revision)

@@ -27,7 +27,7 @@ def refer(nurse_review, user):
     complete_answers(nurse_review, transplant_type="autologous", same_donor=None)
     Review.objects.filter(pk=nurse_review.pk).update(assigned_to=user)
     nurse_review.refresh_from_db()
-    services.review_refer_to_physician(review=nurse_review, user=user, criterion_notes={}, overall_note="",
+    services.review_finish(action="refer", review=nurse_review, user=user, criterion_notes={}, overall_note="",
                                        expected_revision=nurse_review.revision)
     nurse_review.refresh_from_db()
     return nurse_review

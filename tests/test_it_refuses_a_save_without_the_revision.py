@@ -42,5 +42,5 @@ def test_the_services_refuse_a_missing_revision_too(nurse, nurse_review):
         services.review_save_answers(review=nurse_review, user=nurse, answers={"member_name": "X"},
                                      expected_revision=None)
     with pytest.raises(services.EditConflict):
-        services.review_approve(review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
+        services.review_finish(action="approve", review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
                                 expected_revision=None)

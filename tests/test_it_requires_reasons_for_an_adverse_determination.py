@@ -71,7 +71,7 @@ def test_an_upheld_referral_prints_the_criteria_not_met(upheld):
 
 def test_upholding_a_case_that_meets_the_criteria_needs_clinical_reasons(client, nurse, director_with_credentials, nurse_review):
     complete_answers(nurse_review)
-    services.review_refer_to_physician(review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
+    services.review_finish(action="refer", review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
                                        expected_revision=nurse_review.revision,
                                        referral_reason="The marrow report attached shows remission.")
     client.force_login(director_with_credentials)
@@ -87,7 +87,7 @@ def test_upholding_a_case_that_meets_the_criteria_needs_clinical_reasons(client,
 def test_a_medicare_advantage_approval_is_not_reversed_for_medical_necessity(client, nurse, director_with_credentials, nurse_review):
     Review.objects.filter(pk=nurse_review.pk).update(line_of_business="medicare_advantage")
     complete_answers(nurse_review)
-    services.review_approve(review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
+    services.review_finish(action="approve", review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
                             expected_revision=nurse_review.revision)
     approval = nurse_review.determinations.get()
     client.force_login(director_with_credentials)

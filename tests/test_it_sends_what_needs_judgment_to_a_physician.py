@@ -69,7 +69,7 @@ def test_what_needs_a_physician_cannot_be_approved_by_a_nurse(logged_in, directo
     nurse_review.refresh_from_db()
     assert nurse_review.status == Review.Status.IN_REVIEW and not nurse_review.determinations.exists()
     with pytest.raises(services.ReviewStateError, match="A nurse cannot approve this request"):
-        services.review_approve(review=nurse_review, user=nurse_review.assigned_to, criterion_notes={},
+        services.review_finish(action="approve", review=nurse_review, user=nurse_review.assigned_to, criterion_notes={},
                                 overall_note="", expected_revision=nurse_review.revision)
 
     # Sent on without a reason of her own: the rules gave one, and the physician sees it.

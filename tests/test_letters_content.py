@@ -85,7 +85,7 @@ def test_a_medicare_advantage_member_gets_medicare_appeal_rights(nurse, nurse_re
 
     Review.objects.filter(pk=nurse_review.pk).update(line_of_business="medicare_advantage")
     complete_answers(nurse_review, hematologic_malignancy=False)
-    services.review_refer_to_physician(review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
+    services.review_finish(action="refer", review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
                                        expected_revision=nurse_review.revision)
     d = services.director_decide(review=nurse_review, user=director_with_credentials, decision="uphold",
                                  peer_to_peer="not_offered", rationale="Not a malignancy.")

@@ -1,11 +1,11 @@
-"""Which questions apply, and clearing answers that no longer do. Pure: no database."""
+"""Which questions apply, and clearing answers that no longer do (lib/questions.py). Pure."""
 
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from coverage_app.lib import questionnaire as q
+from coverage_app.lib import questions as q
 from coverage_app.lib import rules
 
 COMPLETE_DLI = {
@@ -19,8 +19,12 @@ COMPLETE_DLI = {
 }
 
 
+def indication_choices(answers):
+    return tuple(c.value for c in q.offered("indication", answers))
+
+
 def test_it_offers_dli_indications_without_engraftment_or_chimerism():
-    assert q.indication_choices({"service": "dli"}) == (
+    assert indication_choices({"service": "dli"}) == (
         "relapsed", "persistent", "refractory", "high_risk_of_relapse", "other"
     )
 
@@ -28,9 +32,9 @@ def test_it_offers_dli_indications_without_engraftment_or_chimerism():
 def test_it_offers_chimerism_only_after_an_allogeneic_transplant():
     allo = {"service": "hpc_boost", "had_transplant": True, "transplant_type": "allogeneic"}
     auto = {**allo, "transplant_type": "autologous"}
-    assert q.indication_choices(allo) == ("promote_engraftment", "enhance_chimerism", "other")
-    assert q.indication_choices(auto) == ("promote_engraftment", "other")
-    assert q.indication_choices({"service": ""}) == ()
+    assert indication_choices(allo) == ("promote_engraftment", "enhance_chimerism", "other")
+    assert indication_choices(auto) == ("promote_engraftment", "other")
+    assert not q.applies("indication", {"service": ""})  # no service, no indication asked
 
 
 @pytest.mark.parametrize(
@@ -43,8 +47,12 @@ def test_it_offers_chimerism_only_after_an_allogeneic_transplant():
         ("same_donor", {"had_transplant": True, "transplant_type": "autologous"}, False),
         ("hematologic_malignancy", {"service": "dli"}, True),
         ("hematologic_malignancy", {"service": "hpc_boost"}, False),
-        ("indication_detail", {"indication": "other"}, True),
-        ("graft_function_evidence", {"indication": "promote_engraftment"}, True),
+        ("indication_detail", {"service": "dli", "indication": "other"}, True),
+        # An answer counts only while its question is asked: no service, no indication.
+        ("indication_detail", {"indication": "other"}, False),
+        ("graft_function_evidence", {"service": "hpc_boost", "indication": "promote_engraftment"}, True),
+        # ... and while its choice is offered: engraftment is not an indication for DLI.
+        ("graft_function_evidence", {"service": "dli", "indication": "promote_engraftment"}, False),
         ("donor_chimerism_percent", {"service": "hpc_boost", "had_transplant": True,
                                      "transplant_type": "allogeneic", "indication": "enhance_chimerism"}, True),
         ("donor_chimerism_percent", {"service": "hpc_boost", "had_transplant": True,
@@ -94,7 +102,7 @@ def test_it_lists_missing_answers_in_the_order_asked():
 
 
 def test_it_builds_the_engines_case_from_complete_answers():
-    case = q.to_case(COMPLETE_DLI)
+    case = rules.case_from_answers(COMPLETE_DLI)
     assert case == rules.Case(
         service=rules.Service.DLI, transplant_type=rules.TransplantType.ALLOGENEIC,
         indication=rules.Indication.RELAPSED, hematologic_malignancy=True, cpt_code="38242",
@@ -104,10 +112,10 @@ def test_it_builds_the_engines_case_from_complete_answers():
 
 def test_it_passes_no_transplant_as_none():
     answers = q.without_inapplicable({**COMPLETE_DLI, "had_transplant": False})
-    assert q.to_case(answers).transplant_type is rules.TransplantType.NONE
+    assert rules.case_from_answers(answers).transplant_type is rules.TransplantType.NONE
 
 
 def test_it_refuses_to_judge_incomplete_answers():
     with pytest.raises(rules.InvalidCase) as e:
-        q.to_case({**COMPLETE_DLI, "hematologic_malignancy": None})
+        rules.case_from_answers({**COMPLETE_DLI, "hematologic_malignancy": None})
     assert e.value.field == "hematologic_malignancy"

@@ -83,7 +83,7 @@ def test_it_sends_what_does_not_meet_the_criteria_to_physician_review(logged_in,
 def test_referring_a_case_that_meets_the_criteria_is_refused(nurse, nurse_review):
     complete(nurse_review)
     with pytest.raises(services.ReviewStateError):
-        services.review_refer_to_physician(review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
+        services.review_finish(action="refer", review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
                                            expected_revision=nurse_review.revision)
 
 

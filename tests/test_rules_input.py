@@ -151,4 +151,4 @@ def test_validate_quotes_only_the_start_of_a_long_cpt_code():
                       hematologic_malignancy=True, cpt_code="9" * 100_000)
     with pytest.raises(InvalidCase) as e:
         rules.validate(case)
-    assert e.value.message == "9" * 40 + "\u2026 does not agree with service dli"
+    assert e.value.message == "9" * 40 + "\u2026 does not agree with service dli, whose code is 38242"

@@ -83,7 +83,7 @@ def test_it_agrees_with_the_policy_statements(wording, case):
         expected = (
             case.transplant_type is rules.TransplantType.ALLOGENEIC
             and case.hematologic_malignancy
-            and case.indication in rules.DLI_INDICATIONS
+            and case.indication in rules.COVERED_DLI_INDICATIONS
         )
     else:
         transplanted = case.transplant_type is not rules.TransplantType.NONE

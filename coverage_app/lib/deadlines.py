@@ -19,21 +19,6 @@ class Urgency(StrEnum):
     URGENT = "urgent"
 
 
-LINE_OF_BUSINESS_LABELS = {
-    LineOfBusiness.COMMERCIAL: "Commercial / employer plan (ERISA)",
-    LineOfBusiness.MEDICARE_ADVANTAGE: "Medicare Advantage",
-}
-
-# Medicare calls its fast track "expedited"; commercial plans call it "urgent".
-URGENCY_LABELS = {
-    (LineOfBusiness.COMMERCIAL, Urgency.URGENT): "Urgent",
-    (LineOfBusiness.COMMERCIAL, Urgency.STANDARD): "Standard",
-    (LineOfBusiness.MEDICARE_ADVANTAGE, Urgency.URGENT): "Expedited",
-    (LineOfBusiness.MEDICARE_ADVANTAGE, Urgency.STANDARD): "Standard",
-}
-
-
-
 @dataclass(frozen=True)
 class Window:
     amount: int

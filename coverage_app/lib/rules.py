@@ -4,12 +4,16 @@ No Django here: a Case goes in, a Determination with a criterion-by-criterion tr
 The questionnaire, the letters and `manage.py determine` all call `evaluate`.
 
 The wording of each criterion belongs to a policy version (it lives in the database and can be
-revised), so the caller passes it in; the logic of which criterion holds lives only here.
+revised), so the caller passes it in; the logic of which criterion holds lives only here. Which
+answers a case holds at all (a chimerism percentage only for the chimerism indication, say) is
+the question table's (lib/questions.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -17,42 +21,16 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import NamedTuple
 
+from coverage_app.lib import questions
+from coverage_app.lib.vocabulary import CPT_CODES, CPT_DESCRIPTIONS, Indication, Service, TransplantType
 
-class Service(StrEnum):
-    DLI = "dli"
-    HPC_BOOST = "hpc_boost"
-
-
-class TransplantType(StrEnum):
-    ALLOGENEIC = "allogeneic"
-    AUTOLOGOUS = "autologous"
-    NONE = "none"
-
-
-class Indication(StrEnum):
-    RELAPSED = "relapsed"
-    PERSISTENT = "persistent"
-    REFRACTORY = "refractory"
-    HIGH_RISK_OF_RELAPSE = "high_risk_of_relapse"
-    PROMOTE_ENGRAFTMENT = "promote_engraftment"
-    ENHANCE_CHIMERISM = "enhance_chimerism"
-    OTHER = "other"
+# Service, TransplantType, Indication and the CPT codes are the vocabulary's; callers use them from here.
 
 
 class Outcome(StrEnum):
     CRITERIA_MET = "criteria_met"
     CRITERIA_NOT_MET = "criteria_not_met"
 
-
-CPT_CODES = {Service.DLI: "38242", Service.HPC_BOOST: "38243"}
-CPT_DESCRIPTIONS = {
-    "38242": "Allogeneic lymphocyte infusions",
-    "38243": "Hematopoietic progenitor cell (HPC); HPC boost",
-}
-SERVICE_NAMES = {
-    Service.DLI: "donor lymphocyte infusion (DLI)",
-    Service.HPC_BOOST: "hematopoietic progenitor cell (HPC) boost",
-}
 # How each indication reads in a sentence, for plain-language reasons.
 INDICATION_PHRASES = {
     Indication.RELAPSED: "relapsed disease",
@@ -63,7 +41,8 @@ INDICATION_PHRASES = {
     Indication.ENHANCE_CHIMERISM: "enhancing donor chimerism",
     Indication.OTHER: "a reason the policy does not list",
 }
-DLI_INDICATIONS = frozenset(
+# The indications for which the policy covers DLI (DLI-3).
+COVERED_DLI_INDICATIONS = frozenset(
     {
         Indication.RELAPSED,
         Indication.PERSISTENT,
@@ -152,12 +131,10 @@ class Determination:
 # Reading a case from loose input (JSON, a form): every check names its field.
 
 
-def _choice(data: Mapping, field: str, enum: type[StrEnum], required: bool = True):
+def _choice(data: Mapping, field: str, enum: type[StrEnum]):
     value = data.get(field)
     if value is None:
-        if required:
-            raise InvalidCase(field, "is required")
-        return None
+        raise InvalidCase(field, "is required")
     if not isinstance(value, str):
         raise InvalidCase(field, f"must be one of {_options(enum)}")
     try:
@@ -216,7 +193,8 @@ def parse_date(value: object, field: str = "date_of_service") -> dt.date:
 
 
 def case_from_mapping(data: object) -> Case:
-    """Build a Case from JSON-like input, raising InvalidCase naming the first bad field."""
+    """Build a Case from JSON-like input, raising InvalidCase naming the first bad field: each
+    value is read here, and the case as a whole is checked by `validate`."""
     if not isinstance(data, Mapping):
         raise InvalidCase("case", "must be a JSON object")
     service = _choice(data, "service", Service)
@@ -229,90 +207,84 @@ def case_from_mapping(data: object) -> Case:
         cpt_code = str(Decimal(cpt_code) if isinstance(cpt_code, int) else cpt_code).strip()
         if cpt_code not in CPT_DESCRIPTIONS:
             raise InvalidCase("cpt_code", f'{short_quote(cpt_code)} is not "38242" or "38243"')
-        if cpt_code != CPT_CODES[service]:
-            raise InvalidCase(
-                "cpt_code",
-                f"{cpt_code} does not agree with service {service.value}, "
-                f"whose code is {CPT_CODES[service]}",
-            )
 
     transplant_type = _choice(data, "transplant_type", TransplantType)
-
-    malignancy = data.get("hematologic_malignancy")
-    if malignancy is not None and not isinstance(malignancy, bool):
-        raise InvalidCase("hematologic_malignancy", "must be true or false")
-    if service is Service.DLI and malignancy is None:
-        raise InvalidCase("hematologic_malignancy", "is required when service is dli")
-
+    malignancy = _yes_no(data, "hematologic_malignancy")
     indication = _choice(data, "indication", Indication)
-
     percent = data.get("donor_chimerism_percent")
-    if percent is not None:
-        percent = parse_percent(percent)
-    elif (
-        indication is Indication.ENHANCE_CHIMERISM
-        and transplant_type is TransplantType.ALLOGENEIC
-        and service is Service.HPC_BOOST
-    ):
-        raise InvalidCase(
-            "donor_chimerism_percent",
-            "is required when indication is enhance_chimerism after an allogeneic transplant",
-        )
-
     date_of_service = data.get("date_of_service")
-    if date_of_service is not None:
-        date_of_service = parse_date(date_of_service)
-
-    same_donor = data.get("same_donor")
-    if same_donor is not None and not isinstance(same_donor, bool):
-        raise InvalidCase("same_donor", "must be true or false")
-
-    return applicable(
-        Case(
-            service=service,
-            transplant_type=transplant_type,
-            indication=indication,
-            hematologic_malignancy=malignancy,
-            donor_chimerism_percent=percent,
-            cpt_code=cpt_code,
-            date_of_service=date_of_service,
-            same_donor=same_donor,
-        )
+    case = Case(
+        service=service,
+        transplant_type=transplant_type,
+        indication=indication,
+        hematologic_malignancy=malignancy,
+        donor_chimerism_percent=None if percent is None else parse_percent(percent),
+        cpt_code=cpt_code,
+        date_of_service=None if date_of_service is None else parse_date(date_of_service),
+        same_donor=_yes_no(data, "same_donor"),
     )
+    validate(case)
+    return applicable(case)
+
+
+def case_from_answers(answers: Mapping) -> Case:
+    """The Case for a questionnaire's answers (lib/questions.py), once every question asked is
+    answered; raises InvalidCase naming the first that is not."""
+    gaps = questions.missing(answers)
+    if gaps:
+        raise InvalidCase(gaps[0], "is not answered yet")
+    answers = questions.without_inapplicable(answers)
+    service = Service(answers["service"])
+    percent = answers.get("donor_chimerism_percent")
+    return Case(
+        service=service,
+        transplant_type=TransplantType(answers["transplant_type"]) if answers["had_transplant"] else TransplantType.NONE,
+        indication=Indication(answers["indication"]),
+        hematologic_malignancy=answers.get("hematologic_malignancy"),
+        donor_chimerism_percent=None if percent is None else Decimal(percent),
+        cpt_code=CPT_CODES[service],
+        date_of_service=answers.get("planned_date_of_service"),
+        same_donor=answers.get("same_donor"),
+    )
+
+
+def _yes_no(data: Mapping, field: str) -> bool | None:
+    value = data.get(field)
+    if value is not None and not isinstance(value, bool):
+        raise InvalidCase(field, "must be true or false")
+    return value
+
+
+# The answers the engine needs when the question table asks them; the rest may be left out.
+NEEDED_WHEN_ASKED = ("hematologic_malignancy", "donor_chimerism_percent")
+# The answers a case carries only when the question table asks them.
+CONDITIONAL = ("hematologic_malignancy", "donor_chimerism_percent", "same_donor")
+
+
+@functools.lru_cache(maxsize=None)
+def _asked(service: Service, transplant_type: TransplantType, indication: Indication) -> frozenset[str]:
+    """Which CONDITIONAL answers the table asks for, given the answers that control them. Kept:
+    the table's walk is a good part of a determination's time, and there are 42 combinations."""
+    answers = {
+        "service": service.value,
+        "had_transplant": transplant_type is not TransplantType.NONE,
+        "transplant_type": "" if transplant_type is TransplantType.NONE else transplant_type.value,
+        "indication": indication.value,
+    }
+    return frozenset(name for name in CONDITIONAL if questions.applies(name, answers))
 
 
 def applicable(case: Case) -> Case:
-    """The case with every answer that does not apply to it removed.
-
-    A question that does not apply is never asked, so an answer to it must never sway the outcome.
-    """
-    malignancy = case.hematologic_malignancy if case.service is Service.DLI else None
-    chimerism_applies = (
-        case.service is Service.HPC_BOOST
-        and case.indication is Indication.ENHANCE_CHIMERISM
-        and case.transplant_type is TransplantType.ALLOGENEIC
-    )
-    percent = case.donor_chimerism_percent if chimerism_applies else None
-    # There is a donor to be the same as only after an allogeneic transplant.
-    same_donor = case.same_donor if case.transplant_type is TransplantType.ALLOGENEIC else None
-    if (malignancy, percent, same_donor) == (
-        case.hematologic_malignancy, case.donor_chimerism_percent, case.same_donor
-    ):
-        return case
-    return Case(
-        service=case.service,
-        transplant_type=case.transplant_type,
-        indication=case.indication,
-        hematologic_malignancy=malignancy,
-        donor_chimerism_percent=percent,
-        cpt_code=case.cpt_code,
-        date_of_service=case.date_of_service,
-        same_donor=same_donor,
-    )
+    """The case with every answer to a question the table does not ask removed: a question that
+    is not asked must never sway the outcome."""
+    asked = _asked(case.service, case.transplant_type, case.indication)
+    dropped = {name: None for name in CONDITIONAL if name not in asked and getattr(case, name) is not None}
+    return dataclasses.replace(case, **dropped) if dropped else case
 
 
 def validate(case: Case) -> None:
-    """Check a Case built in code (not from JSON) the same way case_from_mapping checks input."""
+    """Check a Case, built in code or read by case_from_mapping: its types, that the CPT code agrees
+    with the service, and that it answers what the table asks for and the engine needs."""
     for field, enum in (
         ("service", Service),
         ("transplant_type", TransplantType),
@@ -323,23 +295,18 @@ def validate(case: Case) -> None:
     if case.cpt_code is not None and case.cpt_code != CPT_CODES[case.service]:
         raise InvalidCase(
             "cpt_code",
-            f"{short_quote(case.cpt_code, str)} does not agree with service {case.service.value}",
+            f"{short_quote(case.cpt_code, str)} does not agree with service {case.service.value}, "
+            f"whose code is {CPT_CODES[case.service]}",
         )
-    if case.service is Service.DLI and not isinstance(case.hematologic_malignancy, bool):
-        raise InvalidCase("hematologic_malignancy", "is required when service is dli")
-    if case.same_donor is not None and not isinstance(case.same_donor, bool):
-        raise InvalidCase("same_donor", "must be true or false")
+    for field in ("hematologic_malignancy", "same_donor"):
+        if getattr(case, field) is not None and not isinstance(getattr(case, field), bool):
+            raise InvalidCase(field, "must be true or false")
     if case.donor_chimerism_percent is not None:
         parse_percent(case.donor_chimerism_percent)
-    elif (
-        case.service is Service.HPC_BOOST
-        and case.indication is Indication.ENHANCE_CHIMERISM
-        and case.transplant_type is TransplantType.ALLOGENEIC
-    ):
-        raise InvalidCase(
-            "donor_chimerism_percent",
-            "is required when indication is enhance_chimerism after an allogeneic transplant",
-        )
+    asked = _asked(case.service, case.transplant_type, case.indication)
+    for field in NEEDED_WHEN_ASKED:
+        if field in asked and getattr(case, field) is None:
+            raise InvalidCase(field, f"is required when {questions.describe(field)}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,7 +339,7 @@ def _dli_2(case: Case) -> str | None:
 
 
 def _dli_3(case: Case) -> str | None:
-    if case.indication in DLI_INDICATIONS:
+    if case.indication in COVERED_DLI_INDICATIONS:
         return None
     reason = (
         "Donor lymphocyte infusion (DLI) is covered only for a relapsed, persistent or refractory "
@@ -455,11 +422,8 @@ def _other_donor(case: Case) -> str | None:
 
 
 def _no_donor_cells(case: Case) -> str | None:
-    if not (
-        case.service is Service.HPC_BOOST
-        and case.indication is Indication.ENHANCE_CHIMERISM
-        and case.donor_chimerism_percent == 0
-    ):
+    # applicable() leaves a percentage only where the chimerism indication is asked.
+    if case.donor_chimerism_percent != 0:
         return None
     return (
         "The chimerism study shows 0% donor cells: that is graft rejection (the donor cells are "

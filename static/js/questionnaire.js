@@ -1,6 +1,7 @@
-// Shows a question only while the answer that controls it asks for it.
-// Markup: <div data-show-when="controller=value1|value2">. Without this script every question
-// stays visible and its help text says when it applies; the server ignores answers that don't.
+// Shows a question only while the answers that control it ask for it.
+// Markup: <div data-show-when='[["controller", ["value1", "value2"]], ...]'>, every pair to hold
+// (written by lib/questions.show_when). Without this script every question stays visible and its
+// help text says when it applies; the server ignores answers that don't.
 (function () {
   "use strict";
   const form = document.getElementById("step-form");
@@ -14,16 +15,27 @@
       .map((el) => el.value);
   }
 
+  const blocks = Array.from(form.querySelectorAll("[data-show-when]")).map((block) => ({
+    block: block,
+    conditions: JSON.parse(block.dataset.showWhen),
+  }));
+
   function update() {
-    form.querySelectorAll("[data-show-when]").forEach((block) => {
-      const [name, wanted] = block.dataset.showWhen.split("=");
-      block.hidden = !currentValues(name).some((v) => wanted.split("|").includes(v));
-    });
+    // Nested conditions (had a transplant -> type -> same donor) settle in as many passes as deep.
+    for (let pass = 0; pass <= blocks.length; pass++) {
+      let changed = false;
+      blocks.forEach(({ block, conditions }) => {
+        const hidden = !conditions.every(([name, wanted]) => currentValues(name).some((v) => wanted.includes(v)));
+        if (block.hidden !== hidden) {
+          block.hidden = hidden;
+          changed = true;
+        }
+      });
+      if (!changed) return;
+    }
   }
 
   form.addEventListener("change", update);
-  update();
-  // Nested conditions (type -> same donor) settle on a second pass.
   update();
 
   const summary = document.getElementById("error-summary");

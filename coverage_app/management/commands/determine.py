@@ -1,10 +1,10 @@
-"""`manage.py determine PATH`: one case as JSON in, its determination as JSON out (RULES.md)."""
+"""`manage.py determine PATH`: one case as JSON in, its determination as JSON out (the contract is in the README)."""
 
 import json
 import sys
 from decimal import Decimal
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
 from coverage_app.evaluation import as_json, determine
@@ -20,6 +20,10 @@ def _json_int(digits: str) -> int | Decimal:
         return Decimal(digits)
 
 
+def one_line(message: str) -> str:
+    return " ".join(message.split())
+
+
 class Command(BaseCommand):
     # A script may call this thousands of times; the system checks belong to deployment.
     requires_system_checks = []
@@ -29,14 +33,17 @@ class Command(BaseCommand):
         parser.add_argument("path", metavar="PATH", help="a JSON file, or - for standard input")
 
     def handle(self, *args, **options):
+        # One line, no traceback: Django prints "CommandError: <field>: <what was wrong>".
         try:
             data = self.read_case(options["path"])
             result = determine(rules.case_from_mapping(data))
         except rules.InvalidCase as e:
-            self.fail(str(e), status=2)
+            raise CommandError(one_line(str(e)), returncode=2) from None
         except DatabaseError as e:
             first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-            self.fail(f"database: {first_line} (has `manage.py migrate` been run?)", status=1)
+            raise CommandError(
+                one_line(f"database: {first_line} (has `manage.py migrate` been run?)"), returncode=1
+            ) from None
         self.stdout.write(json.dumps(as_json(result), indent=2, ensure_ascii=False))
 
     def read_case(self, path: str):
@@ -58,8 +65,3 @@ class Command(BaseCommand):
             ) from None
         except RecursionError:
             raise rules.InvalidCase("case", "not valid JSON (nested too deeply)") from None
-
-    def fail(self, message: str, status: int):
-        # One line, no traceback: the contract is for scripts and mailroom staff alike.
-        self.stderr.write(f"error: {' '.join(message.split())}")
-        sys.exit(status)

@@ -5,11 +5,10 @@ Writes every letter issued that day (in the plan's time zone) as DIR/<reference>
 """
 
 import datetime as dt
-import sys
 from io import BytesIO
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from pypdf import PdfWriter
 
@@ -32,8 +31,7 @@ class Command(BaseCommand):
             day = self.parse_day(options["date"])
             folder = self.prepare(options["directory"])
         except rules.InvalidCase as e:
-            self.stderr.write(f"error: {e}")
-            sys.exit(2)
+            raise CommandError(str(e), returncode=2) from None
 
         tz = timezone.get_current_timezone()
         start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
@@ -59,8 +57,7 @@ class Command(BaseCommand):
                     merged.write(f)
                 summary += f", merged into {target.name}"
         except OSError as e:
-            self.stderr.write(f"error: DIR: cannot write into {folder}: {e.strerror}")
-            sys.exit(1)
+            raise CommandError(f"DIR: cannot write into {folder}: {e.strerror}", returncode=1) from None
         self.stdout.write(summary)
 
     def parse_day(self, value) -> dt.date:

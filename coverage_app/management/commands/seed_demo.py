@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from coverage_app import roles, services
+from coverage_app import roles, services, workflow
 from coverage_app.models import Determination, Review, ReviewerProfile
 from coverage_app.services import review_create
 
@@ -114,11 +114,11 @@ class Command(BaseCommand):
         )
         notes = {"criterion_notes": {}, "overall_note": "Records from the transplant program reviewed."}
         if spec["indication"] == Review.Indication.ENHANCE_CHIMERISM:
-            services.review_refer_to_physician(review=review, user=nurse, expected_revision=review.revision, **notes)
+            services.review_finish(action=workflow.REFER, review=review, user=nurse, expected_revision=review.revision, **notes)
             services.director_decide(
                 review=review,
                 user=director,
-                decision=services.UPHOLD,
+                decision=workflow.UPHOLD,
                 peer_to_peer=Determination.PeerToPeer.OFFERED,
                 rationale=(
                     "The chimerism study of September 21, 2026 shows 100% donor cells in the "
@@ -127,7 +127,7 @@ class Command(BaseCommand):
                 ),
             )
         else:
-            services.review_approve(review=review, user=nurse, expected_revision=review.revision, **notes)
+            services.review_finish(action=workflow.APPROVE, review=review, user=nurse, expected_revision=review.revision, **notes)
         self.stdout.write(f"created decided review {spec['case_number']} with its letter")
 
 

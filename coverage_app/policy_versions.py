@@ -1,4 +1,5 @@
-"""Policy staff's rules for versions of the policy and of the letter wording.
+"""Versions of the policy and of the letter wording: which is in effect, which may still be edited,
+and the services that copy them and record the annual review (the admin site calls these).
 
 A version takes effect on its date. Once that date has come, or once any review or determination
 used it, it can no longer be edited, only superseded by a new version copied from it.
@@ -13,6 +14,7 @@ from django.utils import timezone
 from coverage_app.models import (
     CoveragePolicy,
     Criterion,
+    Determination,
     LetterWording,
     PolicyRevision,
     PolicyVersion,
@@ -21,12 +23,13 @@ from coverage_app.models import (
 SCHEDULED, IN_EFFECT, SUPERSEDED = "scheduled", "in effect", "superseded"
 
 
-def in_effect_date_subquery(today: dt.date):
-    """The effective date of the version of the same policy in effect `today`."""
+def in_effect_date_subquery(model, same: str, today: dt.date):
+    """The effective date of the `model` row in effect `today` that shares the outer row's `same`
+    (a policy version's policy, a letter wording's kind)."""
     return Subquery(
-        PolicyVersion.objects.filter(policy=OuterRef("policy"), effective_date__lte=today)
+        model.objects.filter(**{same: OuterRef(same)}, effective_date__lte=today)
         .order_by()
-        .values("policy")
+        .values(same)
         .annotate(current=Max("effective_date"))
         .values("current")[:1]
     )
@@ -46,8 +49,6 @@ def version_locked_reason(version: PolicyVersion) -> str | None:
         return "it has taken effect"
     if version.reviews.exists():
         return "a review was judged against it"
-    from coverage_app.models import Determination
-
     if Determination.objects.filter(policy_version=version).exists():
         return "a determination used it"
     return None
@@ -59,22 +60,19 @@ def wording_locked_reason(wording: LetterWording) -> str | None:
     return None
 
 
-def next_free_date(taken: set[dt.date], after: dt.date) -> dt.date:
-    day = after + dt.timedelta(days=1)
-    while day in taken:
-        day += dt.timedelta(days=1)
-    return day
+def day_after_all(dates) -> dt.date:
+    """The first day after today and after every date given: where a new draft version goes."""
+    return max([timezone.localdate(), *dates]) + dt.timedelta(days=1)
 
 
 @transaction.atomic
 def policy_version_copy(version: PolicyVersion) -> PolicyVersion:
     """A new, editable version with the same words and criteria, effective on the first free day
     after today and after every existing version (policy staff then set the date they want)."""
-    taken = set(PolicyVersion.objects.filter(policy=version.policy).values_list("effective_date", flat=True))
-    start = max([timezone.localdate(), *taken])
+    taken = PolicyVersion.objects.filter(policy=version.policy).values_list("effective_date", flat=True)
     new = PolicyVersion.objects.create(
         policy=version.policy,
-        effective_date=next_free_date(taken, start),
+        effective_date=day_after_all(taken),
         coverage_statements=list(version.coverage_statements),
         background=version.background,
     )
@@ -93,11 +91,8 @@ def policy_version_copy(version: PolicyVersion) -> PolicyVersion:
 
 @transaction.atomic
 def letter_wording_copy(wording: LetterWording) -> LetterWording:
-    taken = set(LetterWording.objects.filter(kind=wording.kind).values_list("effective_date", flat=True))
-    start = max([timezone.localdate(), *taken])
-    return LetterWording.objects.create(
-        kind=wording.kind, effective_date=next_free_date(taken, start), text=wording.text
-    )
+    taken = LetterWording.objects.filter(kind=wording.kind).values_list("effective_date", flat=True)
+    return LetterWording.objects.create(kind=wording.kind, effective_date=day_after_all(taken), text=wording.text)
 
 
 @transaction.atomic

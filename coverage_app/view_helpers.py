@@ -1,0 +1,38 @@
+"""What the app's view modules share: finding a review or determination, logging a look at one,
+and reading the revision a page posted."""
+
+from django.http import Http404, HttpRequest
+
+from coverage_app import roles, selectors, services
+from coverage_app.models import AccessLog, Determination, Review
+
+QUEUE_PAGE_SIZE = 25
+REVIEWERS = (roles.NURSE, roles.DIRECTOR)
+LETTER_READERS = (roles.NURSE, roles.DIRECTOR, roles.POLICY_STAFF)
+
+
+def log_access(request: HttpRequest, review: Review, determination: Determination | None = None) -> None:
+    kind = AccessLog.Kind.LETTER if determination else AccessLog.Kind.REVIEW
+    services.access_record(
+        user=request.user, review=review, determination=determination, kind=kind, path=request.path
+    )
+
+
+def review_or_404(review_id, selector=selectors.review_for_page) -> Review:
+    try:
+        return selector(review_id)
+    except Review.DoesNotExist:
+        raise Http404("No such review") from None
+
+
+def determination_or_404(determination_id) -> Determination:
+    try:
+        return selectors.determination_for_page(determination_id)
+    except Determination.DoesNotExist:
+        raise Http404("No such determination") from None
+
+
+def posted_revision(request: HttpRequest) -> int | None:
+    """The revision of the review the page showed, or None if the POST carries no valid one."""
+    value = request.POST.get("revision", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
