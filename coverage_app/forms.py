@@ -12,6 +12,7 @@ from django import forms
 from django.utils import timezone
 
 from coverage_app import selectors, workflow
+from coverage_app.form_rendering import QUESTION_RENDERER
 from coverage_app.lib import icd10, npi, questions
 from coverage_app.lib.questions import Kind
 from coverage_app.lib.usdates import long_date
@@ -91,6 +92,7 @@ class StepForm(forms.Form):
     """
 
     step: str
+    default_renderer = QUESTION_RENDERER
 
     def __init__(self, data=None, *, answers: dict, complete: bool = True):
         asked = questions.asked_on(self.step, answers)

@@ -105,6 +105,9 @@ class Step:
 YES, NO = True, False
 DLI, HPC = Service.DLI.value, Service.HPC_BOOST.value
 ALLOGENEIC = TransplantType.ALLOGENEIC.value
+# The chimerism study's questions are asked for the chimerism indication, which is offered only
+# where its choice below says (an HPC boost after an allogeneic transplant).
+FOR_CHIMERISM = (Is("indication", Indication.ENHANCE_CHIMERISM.value),)
 
 QUESTIONS: tuple[Question, ...] = (
     # Request
@@ -203,17 +206,17 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question(
         "donor_chimerism_percent", "indication", Kind.DECIMAL, "Donor chimerism (% donor cells)",
-        short="Donor chimerism", when=(Is("indication", Indication.ENHANCE_CHIMERISM.value),),
+        short="Donor chimerism", when=FOR_CHIMERISM,
         minimum=Decimal(0), maximum=Decimal(100), decimal_places=1, unit="% donor cells",
         help="From 0 to 100, one decimal place, e.g. 85.5.", attrs=(("inputmode", "decimal"),),
     ),
     Question(
         "chimerism_study_date", "indication", Kind.DATE, "Date of the chimerism study",
-        when=(Is("indication", Indication.ENHANCE_CHIMERISM.value),),
+        when=FOR_CHIMERISM,
     ),
     Question(
         "chimerism_specimen", "indication", Kind.CHOICE, "Specimen tested", short="Specimen tested",
-        when=(Is("indication", Indication.ENHANCE_CHIMERISM.value),),
+        when=FOR_CHIMERISM,
         choices=(
             Choice("peripheral_blood", "Peripheral blood"),
             Choice("bone_marrow", "Bone marrow"),
