@@ -277,7 +277,10 @@ def _asked(service: Service, transplant_type: TransplantType, indication: Indica
 def applicable(case: Case) -> Case:
     """The case with every answer to a question the table does not ask removed: a question that
     is not asked must never sway the outcome."""
-    asked = _asked(case.service, case.transplant_type, case.indication)
+    return _keep(case, _asked(case.service, case.transplant_type, case.indication))
+
+
+def _keep(case: Case, asked: frozenset[str]) -> Case:
     dropped = {name: None for name in CONDITIONAL if name not in asked and getattr(case, name) is not None}
     return dataclasses.replace(case, **dropped) if dropped else case
 
@@ -285,6 +288,11 @@ def applicable(case: Case) -> Case:
 def validate(case: Case) -> None:
     """Check a Case, built in code or read by case_from_mapping: its types, that the CPT code agrees
     with the service, and that it answers what the table asks for and the engine needs."""
+    _validated(case)
+
+
+def _validated(case: Case) -> frozenset[str]:
+    """validate(), returning which CONDITIONAL answers the table asks for."""
     for field, enum in (
         ("service", Service),
         ("transplant_type", TransplantType),
@@ -307,6 +315,7 @@ def validate(case: Case) -> None:
     for field in NEEDED_WHEN_ASKED:
         if field in asked and getattr(case, field) is None:
             raise InvalidCase(field, f"is required when {questions.describe(field)}")
+    return asked
 
 
 # ---------------------------------------------------------------------------------------------
@@ -453,8 +462,7 @@ def criteria_that_apply(case: Case) -> tuple[str, ...]:
 
 def evaluate(case: Case, wording: Mapping[str, CriterionWording]) -> Determination:
     """Judge a case against policy 0261, using the criteria wording of the version in effect."""
-    validate(case)
-    case = applicable(case)
+    case = _keep(case, _validated(case))
     results = []
     for criterion_id in criteria_that_apply(case):
         try:
