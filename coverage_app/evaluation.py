@@ -46,7 +46,7 @@ def criteria_shown(review) -> list[str]:
 
 
 def as_json(result: VersionedDetermination) -> dict:
-    """The determination in the shape of the `determine` contract (RULES.md)."""
+    """The determination in the shape of the `determine` contract (the README)."""
     d = result.determination
     return {
         "outcome": d.outcome.value,

@@ -74,7 +74,7 @@ class PolicyVersion(models.Model):
 class Criterion(models.Model):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="criteria")
     code = models.CharField(
-        max_length=10, choices=[(c, c) for c in rules.ALL_CRITERIA_IDS], help_text="As in RULES.md"
+        max_length=10, choices=[(c, c) for c in rules.ALL_CRITERIA_IDS], help_text="The criterion's id in the rules engine, DLI-1 to HPC-2b."
     )
     service = models.CharField(max_length=20, choices=[(s.value, s.value) for s in rules.Service])
     statement = models.TextField(help_text="The test a reviewer applies, in plain words.")
