@@ -102,7 +102,7 @@ class Step:
     fields: tuple[str, ...]
 
 
-YES, NO = True, False
+YES = True
 DLI, HPC = Service.DLI.value, Service.HPC_BOOST.value
 ALLOGENEIC = TransplantType.ALLOGENEIC.value
 # The chimerism study's questions are asked for the chimerism indication, which is offered only
