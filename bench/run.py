@@ -40,6 +40,9 @@ STEP_POST = {
     "line_of_business": "commercial", "requesting_provider": "Dana Whitfield, MD",
     "provider_npi": "1234567893", "service": "dli", "planned_date_of_service": DATE_OF_SERVICE,
     "urgency": "standard", "diagnosis_codes": "C92.02", "action": "continue",
+    "request_type": "pre_service", "member_address_line1": "12 Elm Street", "member_city": "Chicago",
+    "member_state": "IL", "member_zip": "60622", "units_requested": "1",
+    "servicing_facility": "Riverside Cancer Center", "servicing_npi": "1245319599",
 }
 RESULT = {True: "pass", False: "FAIL", None: "-"}
 
@@ -106,7 +109,9 @@ def prepare() -> dict:
         assigned_to=nurse, status="in_review", member_name="Bench Member", member_id="B0000000",
         member_date_of_birth=dt.date(1970, 1, 1), requesting_provider="Dana Whitfield, MD",
         provider_npi="1234567893", service="dli", planned_date_of_service=dt.date.fromisoformat(DATE_OF_SERVICE),
-        diagnosis_codes=["C92.02"],
+        diagnosis_codes=["C92.02"], member_address_line1="12 Elm Street", member_city="Chicago",
+        member_state="IL", member_zip="60622", units_requested=1, servicing_facility="Riverside Cancer Center",
+        servicing_npi="1245319599",
     )
     complete_answers(real)
     services.review_finish(action="approve", review=real, user=nurse, criterion_notes={}, overall_note="", expected_revision=real.revision)

@@ -8,3 +8,9 @@ pytest (pytest.ini names this module).
 from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Documents uploaded by tests go to a folder of their own, emptied by the operating system.
+import tempfile  # noqa: E402
+
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="coverage-test-media-"))  # noqa: F405
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": MEDIA_ROOT}}}  # noqa: F405

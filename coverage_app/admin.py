@@ -11,13 +11,14 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from coverage_app import policy_versions, services
-from coverage_app.lib import rules
+from coverage_app.lib import rules, taglines
 from coverage_app.models import (
     AccessLog,
     CoveragePolicy,
     Criterion,
     Determination,
     LetterWording,
+    PlanSettings,
     PolicyRevision,
     PolicyVersion,
     Review,
@@ -383,3 +384,52 @@ class ReviewerProfileAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "specialty", "license_number"]
+
+
+# --- Plan settings ---------------------------------------------------------------------------------
+
+
+class PlanSettingsForm(forms.ModelForm):
+    tagline_languages = forms.CharField(
+        label="Tagline languages",
+        help_text="Language codes, separated by commas, in the order letters print them. Known: "
+        + ", ".join(f"{code} ({t.language})" for code, t in taglines.TAGLINES.items())
+        + ". A state's list of the 15 languages most spoken by people with limited English: "
+        + "; ".join(f"{state}: {', '.join(codes)}" for state, codes in taglines.STATE_LISTS.items()) + ".",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = PlanSettings
+        fields = ["state", "member_services_phone", "member_services_tty", "tagline_languages", "authorization_valid_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance and isinstance(self.instance.tagline_languages, list):
+            self.initial["tagline_languages"] = ", ".join(self.instance.tagline_languages)
+
+    def clean_tagline_languages(self):
+        codes = [c.strip() for c in self.cleaned_data["tagline_languages"].replace("\n", ",").split(",") if c.strip()]
+        unknown = [c for c in codes if c not in taglines.TAGLINES]
+        if unknown:
+            raise forms.ValidationError(f"No tagline for: {', '.join(unknown)}.")
+        if len(set(codes)) != len(codes):
+            raise forms.ValidationError("A language is listed twice.")
+        if not codes:
+            raise forms.ValidationError("List at least one language.")
+        return codes
+
+
+@admin.register(PlanSettings)
+class PlanSettingsAdmin(HistoryAdmin):
+    """One row, made by migration 0018: changed, never added or deleted. Letters keep the values
+    they were issued with."""
+
+    form = PlanSettingsForm
+    list_display = ["__str__", "state", "member_services_phone", "authorization_valid_days"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -5,6 +5,7 @@ place (without JavaScript it stays visible and its help says when it is asked). 
 beyond the table (plausible dates, an NPI's check digit, ICD-10-CM codes) is written in its form."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
@@ -13,18 +14,22 @@ from django.utils import timezone
 
 from coverage_app import selectors, workflow
 from coverage_app.form_rendering import QUESTION_RENDERER
-from coverage_app.lib import icd10, npi, questions
+from coverage_app.lib import clocks, icd10, npi, questions
+from coverage_app.lib.deadlines import RequestType
 from coverage_app.lib.questions import Kind
 from coverage_app.lib.usdates import long_date
 from coverage_app.lib.vocabulary import Indication
 from coverage_app.models import Determination
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 120
+ZIP_CODE = re.compile(r"\d{5}(-\d{4})?")
 # No date a request holds (birth, transplant, study, service) comes before this: a year such as
 # 0001 is a slip of the keyboard, not a date.
 EARLIEST_PLAUSIBLE_DATE = dt.date(1900, 1, 1)
 # A prior-authorization request is for a service planned within a year of asking.
 LONGEST_PLANNING_DAYS = 366
+# More choices than this are offered as a drop-down list.
+LONGEST_RADIO_LIST = 12
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 QUESTION_TEMPLATE = "coverage_app/forms/question.html"
 
@@ -56,6 +61,8 @@ def _field(q: questions.Question, answers: dict) -> forms.Field:
             )
         case Kind.CHOICE:
             offered = [(c.value, c.label) for c in questions.offered(q.name, answers)]
+            if len(offered) > LONGEST_RADIO_LIST:  # a state: a list to pick from, not 56 radios
+                return forms.ChoiceField(choices=[("", "Choose…"), *offered], widget=forms.Select(attrs=attrs), **common)
             return forms.ChoiceField(choices=offered, widget=forms.RadioSelect, **common)
         case Kind.CHOICES:
             offered = [(c.value, c.label) for c in questions.offered(q.name, answers)]
@@ -68,6 +75,12 @@ def _field(q: questions.Question, answers: dict) -> forms.Field:
                 min_value=q.minimum, max_value=q.maximum, decimal_places=q.decimal_places,
                 max_digits=len(str(int(q.maximum))) + q.decimal_places,
                 widget=forms.NumberInput(attrs={"step": str(step), "min": str(q.minimum), "max": str(q.maximum), **attrs}),
+                **common,
+            )
+        case Kind.NUMBER:
+            return forms.IntegerField(
+                min_value=int(q.minimum), max_value=int(q.maximum),
+                widget=forms.NumberInput(attrs={"min": str(q.minimum), "max": str(q.maximum), **attrs}),
                 **common,
             )
         case Kind.CODES:
@@ -159,8 +172,20 @@ class RequestForm(StepForm):
             described = "; ".join(f"{d.code} {d.description}" for d in map(icd10.describe, saved))
             self.fields["diagnosis_codes"].help_text += f" Saved: {described}."
 
+    def _post_service(self) -> bool:
+        kind = self.cleaned_data.get("request_type", self.answers.get("request_type"))
+        return kind == RequestType.POST_SERVICE
+
     def clean(self):
         cleaned = super().clean()
+        merged = self.merged_answers()
+        try:
+            clocks.rule_for(merged.get("line_of_business"), merged.get("urgency"), merged.get("request_type"))
+        except clocks.ClockError as e:
+            if "urgency" in self.fields and "urgency" not in self.errors:
+                self.add_error("urgency", str(e))
+        except (KeyError, ValueError):
+            pass  # an unanswered question, reported beside itself
         self._check_order(
             "member_date_of_birth", "transplant_date", "member_date_of_birth",
             "The date of birth cannot be after the transplant ({date}).",
@@ -174,10 +199,22 @@ class RequestForm(StepForm):
     def clean_member_id(self):
         return self.cleaned_data["member_id"].strip().upper()
 
-    def clean_provider_npi(self):
-        value = self.cleaned_data["provider_npi"].strip().replace(" ", "")
+    def _npi(self, name: str) -> str:
+        value = self.cleaned_data[name].strip().replace(" ", "")
         if value and (problem := npi.npi_problem(value)):
             raise forms.ValidationError(problem)
+        return value
+
+    def clean_provider_npi(self):
+        return self._npi("provider_npi")
+
+    def clean_servicing_npi(self):
+        return self._npi("servicing_npi")
+
+    def clean_member_zip(self):
+        value = self.cleaned_data["member_zip"].strip()
+        if value and not ZIP_CODE.fullmatch(value):
+            raise forms.ValidationError("Enter a ZIP code of 5 digits, or ZIP+4 such as 60690-0261.")
         return value
 
     def clean_member_date_of_birth(self):
@@ -197,7 +234,13 @@ class RequestForm(StepForm):
         dos = self.cleaned_data["planned_date_of_service"]
         if dos is None:
             return dos
-        if dos < self.received_on:
+        if self._post_service():
+            if dos > self.received_on:
+                raise forms.ValidationError(
+                    "A post-service request is for a service already given: the date of service cannot "
+                    f"be after the request was received ({long_date(self.received_on)})."
+                )
+        elif dos < self.received_on:
             raise forms.ValidationError(
                 "A prior-authorization request is for a service not yet given: the planned date of "
                 f"service cannot be before the request was received ({long_date(self.received_on)})."
@@ -423,3 +466,52 @@ class ReportPeriodForm(forms.Form):
             elif (end - start).days > self.MAX_DAYS:
                 self.add_error("end", "Choose a period of three years or less.")
         return cleaned
+
+
+# --- The clock and documents ---------------------------------------------------------------------------
+
+
+class InformationRequestForm(forms.Form):
+    needed = forms.MultipleChoiceField(
+        label="What is needed", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="The records the policy's criteria rest on; tick each the request lacks.",
+    )
+    detail = forms.CharField(
+        label="Anything else needed, and why", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Printed on the notice as written.",
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needed"].choices = choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("needed") and not cleaned.get("detail", "").strip() and not self.errors:
+            self.add_error("needed", "Tick a record or describe what is needed.")
+        return cleaned
+
+
+class InformationReceivedForm(forms.Form):
+    note = forms.CharField(
+        label="What arrived", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For the review's history, e.g. “Bone marrow report of May 2 faxed by the transplant program.”",
+    )
+
+
+class ExtensionForm(forms.Form):
+    reason = forms.ChoiceField(label="Why the extension", widget=forms.RadioSelect)
+    justification = forms.CharField(
+        label="Explanation printed on the notice", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = choices
+
+
+class DocumentForm(forms.Form):
+    file = forms.FileField(label="Document (PDF or image, up to 10 MB)")
+    description = forms.CharField(label="Description", required=False, max_length=200)

@@ -5,7 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from coverage_app.lib import decisions, questions, rules
+from coverage_app.lib import clocks, decisions, questions, rules, taglines
 from coverage_app.lib.us_states import US_STATES
 
 
@@ -116,6 +116,7 @@ class Review(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         IN_REVIEW = "in_review", "In review"
+        WAITING_FOR_INFORMATION = "waiting_for_information", "Waiting for information"
         PENDING_PHYSICIAN_REVIEW = "pending_physician_review", "Pending physician review"
         APPROVED = "approved", "Approved"
         ADVERSE_DETERMINATION = "adverse_determination", "Adverse determination"
@@ -132,6 +133,7 @@ class Review(models.Model):
     Indication = _choices_of("indication")
     GraftEvidence = _choices_of("graft_function_evidence")
     Specimen = _choices_of("chimerism_specimen")
+    RequestType = _choices_of("request_type")
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     case_number = models.CharField(max_length=20, unique=True)
@@ -156,7 +158,18 @@ class Review(models.Model):
     member_date_of_birth = models.DateField(null=True, blank=True)
     requesting_provider = models.CharField(max_length=200, blank=True)
     provider_npi = models.CharField(max_length=10, blank=True)
+    member_address_line1 = models.CharField(max_length=100, blank=True)
+    member_address_line2 = models.CharField(max_length=100, blank=True)
+    member_city = models.CharField(max_length=60, blank=True)
+    member_state = models.CharField(max_length=2, choices=US_STATES, blank=True)
+    member_zip = models.CharField(max_length=10, blank=True)
+    request_type = models.CharField(max_length=20, choices=RequestType.choices, default=RequestType.PRE_SERVICE)
     service = models.CharField(max_length=20, choices=Service.choices, blank=True)
+    units_requested = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    servicing_facility = models.CharField(max_length=200, blank=True)
+    servicing_npi = models.CharField(max_length=10, blank=True)
     planned_date_of_service = models.DateField(null=True, blank=True)
     diagnosis_codes = models.JSONField(default=list, blank=True)
 
@@ -200,6 +213,13 @@ class Review(models.Model):
         blank=True,
         related_name="submitted_reviews",
     )
+    # The decision clock (lib/clocks.py): an information request and an extension, at most one each.
+    information_requested_at = models.DateTimeField(null=True, blank=True)
+    information_respond_by = models.DateTimeField(null=True, blank=True)
+    information_received_at = models.DateTimeField(null=True, blank=True)
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.CharField(max_length=30, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Bumped by every change: a page posts the revision it showed, so a second tab's stale save
@@ -231,6 +251,25 @@ class Review(models.Model):
     def is_editable(self) -> bool:
         return self.status in self.EDITABLE_STATUSES
 
+    @property
+    def mailing_address(self) -> list[str]:
+        """The member's address as an envelope prints it."""
+        last = f"{self.member_city}, {self.member_state} {self.member_zip}".strip(", ")
+        return [line for line in (self.member_address_line1, self.member_address_line2, last) if line]
+
+    def clock(self) -> clocks.Clock:
+        return clocks.Clock(
+            line_of_business=self.line_of_business,
+            urgency=self.urgency,
+            request_type=self.request_type,
+            received_at=self.received_at,
+            information_requested_at=self.information_requested_at,
+            information_respond_by=self.information_respond_by,
+            information_received_at=self.information_received_at,
+            extended_at=self.extended_at,
+            extension_reason=self.extension_reason,
+        )
+
     def answers(self) -> dict:
         """The questionnaire's answers, keyed by question name (lib/questions.py)."""
         return {q.name: getattr(self, q.name) for q in questions.QUESTIONS}
@@ -249,9 +288,17 @@ class ReviewEvent(models.Model):
         UPHELD = "upheld", "Adverse determination upheld"
         OVERTURNED = "overturned", "Overturned and approved"
         CORRECTED = "corrected", "Determination corrected"
+        INFORMATION_REQUESTED = "information_requested", "Information requested (clock paused where the rules allow)"
+        INFORMATION_RECEIVED = "information_received", "Information received (clock resumed)"
+        INFORMATION_NOT_RECEIVED = "information_not_received", "Information not received in time: sent to physician review"
+        EXTENDED = "extended", "Decision time extended"
+        DOCUMENT_ADDED = "document_added", "Document attached"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the app itself (manage.py lapse_information_requests), not a person.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     action = models.CharField(max_length=30, choices=Action.choices)
     at = models.DateTimeField(auto_now_add=True)
     detail = models.JSONField(default=dict, blank=True)
@@ -261,7 +308,13 @@ class ReviewEvent(models.Model):
         indexes = [models.Index(fields=["review", "at"], name="review_event_review_at")]
 
     def __str__(self) -> str:
-        return f"{self.review} {self.action} by {self.actor} at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.review} {self.action} by {self.actor or 'the system'} at {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def actor_name(self) -> str:
+        if self.actor is None:
+            return "the system (information not received in time)"
+        return self.actor.get_full_name() or self.actor.get_username()
 
 
 class ReviewerProfile(models.Model):
@@ -303,6 +356,11 @@ class LetterWording(models.Model):
         APPEAL_MEDICARE = "appeal_medicare", "Appeal rights: Medicare Advantage"
         PEER_TO_PEER = "peer_to_peer", "Peer-to-peer discussion"
         LANGUAGE_ASSISTANCE = "language_assistance", "Language assistance and nondiscrimination"
+        CONSUMER_ASSISTANCE = "consumer_assistance", (
+            "Help with appeals: the state's consumer assistance office or ombudsman, and EBSA for ERISA plans"
+        )
+        PLAN_DOCUMENT = "plan_document", "The plan document provision a decision rests on"
+        MEDICARE_HELP = "medicare_help", "Medicare help: the State Health Insurance Assistance Program (SHIP)"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     effective_date = models.DateField()
@@ -402,12 +460,16 @@ class AccessLog(models.Model):
     class Kind(models.TextChoices):
         REVIEW = "review", "Review"
         LETTER = "letter", "Letter"
+        NOTICE = "notice", "Notice"
+        DOCUMENT = "document", "Document"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
     determination = models.ForeignKey(
         Determination, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    notice = models.ForeignKey("Notice", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    document = models.ForeignKey("Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     path = models.CharField(max_length=300)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -421,3 +483,103 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} viewed {self.review} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"
+
+
+def default_tagline_languages() -> list[str]:
+    return list(taglines.default_languages())
+
+
+class PlanSettings(models.Model):
+    """What letters print that differs from plan to plan and is not a paragraph of wording: one row,
+    made by migration 0018, changed by policy staff in the admin site. A letter keeps the values it
+    was issued with (Determination.wording_snapshot)."""
+
+    state = models.CharField(
+        max_length=2, choices=US_STATES, default=taglines.DEFAULT_STATE,
+        help_text="The state the plan serves: its consumer-assistance office and its language list.",
+    )
+    member_services_phone = models.CharField(max_length=30, default="1-800-555-0261")
+    member_services_tty = models.CharField(max_length=30, default="711")
+    tagline_languages = models.JSONField(
+        default=default_tagline_languages,
+        help_text="Language codes of the taglines every letter prints, in order (lib/taglines.py), "
+        "e.g. the 15 languages most spoken by people with limited English in the plan's state.",
+    )
+    authorization_valid_days = models.PositiveSmallIntegerField(
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="How long an approval is valid, counted from the planned date of service.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "plan settings"
+
+    def __str__(self) -> str:
+        return "Plan settings"
+
+    def snapshot(self) -> dict:
+        return {
+            "state": self.state,
+            "member_services_phone": self.member_services_phone,
+            "member_services_tty": self.member_services_tty,
+            "tagline_languages": list(self.tagline_languages),
+            "authorization_valid_days": self.authorization_valid_days,
+        }
+
+
+class Notice(models.Model):
+    """A notice issued while a review is open: a request for information or an extension notice.
+    Rendered once to a PDF kept beside its text; never changed (migration 0018's trigger)."""
+
+    class Kind(models.TextChoices):
+        INFORMATION_REQUEST = "information_request", "Request for information"
+        EXTENSION = "extension", "Notice of extension"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference_number = models.CharField(max_length=20, unique=True)
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="notices")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issuer_name = models.CharField(max_length=200)
+    # What the notice says: the information asked for, the dates, the reason: as printed.
+    content = models.JSONField()
+    wording_snapshot = models.JSONField(help_text="The letter paragraphs and plan settings as printed.")
+    html = models.TextField()
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["issued_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reference_number}"
+
+
+def document_path(instance, filename: str) -> str:
+    """Stored under a random name: the name a provider gave a file is kept only as data."""
+    return f"documents/{instance.review.public_id}/{uuid.uuid4()}"
+
+
+class Document(models.Model):
+    """A document that arrived for a review (records, a lab report), stored through Django's
+    storage API: the filesystem by default, object storage in production (README)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="documents")
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    description = models.CharField(max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

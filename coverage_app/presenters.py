@@ -92,5 +92,10 @@ def queue_rows(values: Iterable[dict], now: dt.datetime) -> list[dict]:
             "due": short_datetime(v["due_at"].astimezone(tz)),
             "overdue": v["due_at"] < now and v["status"] not in Review.FINISHED_STATUSES,
             "reviewer": assignee,
+            # A review waiting for information shows when it is due, and whether it is late.
+            "information_due": short_datetime(v["information_respond_by"].astimezone(tz))
+            if v["status"] == Review.Status.WAITING_FOR_INFORMATION else "",
+            "information_late": v["status"] == Review.Status.WAITING_FOR_INFORMATION
+            and v["information_respond_by"] <= now,
         })
     return rows

@@ -12,6 +12,8 @@ from coverage_app.models import (
     CoveragePolicy,
     Criterion,
     Determination,
+    Document,
+    Notice,
     PolicyVersion,
     Review,
     ReviewEvent,
@@ -65,7 +67,7 @@ QUEUE_ALL = "all"
 QUEUE_COLUMNS = (
     "public_id", "case_number", "member_name", "member_id", "service", "status", "urgency",
     "received_at", "due_at", "assigned_to__first_name", "assigned_to__last_name",
-    "assigned_to__username",
+    "assigned_to__username", "information_respond_by",
 )
 
 
@@ -121,6 +123,22 @@ def review_determinations(review: Review) -> QuerySet:
     )
 
 
+def review_notices(review: Review) -> QuerySet:
+    return Notice.objects.filter(review=review).defer("html", "pdf").order_by("issued_at", "id")
+
+
+def review_documents(review: Review) -> QuerySet:
+    return Document.objects.filter(review=review).select_related("uploaded_by").order_by("uploaded_at", "id")
+
+
+def notice_for_page(public_id) -> Notice:
+    return Notice.objects.select_related("review").get(public_id=public_id)
+
+
+def document_for_page(public_id) -> Document:
+    return Document.objects.select_related("review").get(public_id=public_id)
+
+
 def determination_for_page(public_id) -> Determination:
     return Determination.objects.select_related("review", "supersedes", "letter").get(public_id=public_id)
 
@@ -138,10 +156,16 @@ def report_rows(start, end) -> list:
             first_decided_at=Min("determinations__decided_at"),
             outcome=Subquery(in_force.values("outcome")[:1]),
             overturned=Exists(overturned),
+            information_requested=Q(information_requested_at__isnull=False),
+            extended=Q(extended_at__isnull=False),
+            information_lapsed=Exists(
+                ReviewEvent.objects.filter(review=OuterRef("pk"), action=ReviewEvent.Action.INFORMATION_NOT_RECEIVED)
+            ),
         )
         .values_list(
             "service", "urgency", "line_of_business", "received_at", "due_at",
             "first_decided_at", "outcome", "overturned",
+            "information_requested", "extended", "information_lapsed",
         )
     )
     return [RequestRow(*row) for row in rows]

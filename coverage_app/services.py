@@ -12,8 +12,10 @@ from django.utils import timezone
 from coverage_app import roles, workflow
 from coverage_app.evaluation import judge, snapshot
 from coverage_app.letters import render_letter, wording_in_effect
-from coverage_app.lib import deadlines, decisions, questions, rules
-from coverage_app.models import AccessLog, Determination, Letter, Review, ReviewEvent
+from coverage_app.lib import clocks, decisions, letter_text, questions, rules, uploads
+from coverage_app.lib.usdates import long_date, short_datetime
+from coverage_app.models import AccessLog, Determination, Document, Letter, Notice, Review, ReviewEvent
+from coverage_app.notices import render_notice
 from coverage_app.workflow import ReviewStateError
 
 CASE_NUMBER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -38,7 +40,7 @@ def _check_revision(review: Review, expected: int | None) -> None:
     if expected == review.revision:
         return
     last = ReviewEvent.objects.filter(review=review).select_related("actor").order_by("-at", "-id").first()
-    who = f" by {last.actor.get_full_name() or last.actor.get_username()}" if last else ""
+    who = f" by {last.actor_name}" if last else ""
     when = f" at {timezone.localtime(last.at):%-I:%M %p}" if last else ""
     raise EditConflict(
         f"This review was changed{who}{when} after you opened this page, perhaps in another tab. "
@@ -58,10 +60,11 @@ def new_case_number(received_at) -> str:
     return f"UR-{local:%y%m%d}-{suffix}"
 
 
-def _due(review_or_received_at, urgency: str, line_of_business: str):
-    return deadlines.due_at(
-        review_or_received_at, urgency, line_of_business, timezone.get_default_timezone()
+def _due(received_at, urgency: str, line_of_business: str, request_type: str = Review.RequestType.PRE_SERVICE):
+    clock = clocks.Clock(
+        line_of_business=line_of_business, urgency=urgency, request_type=request_type, received_at=received_at
     )
+    return clocks.decision_due(clock, timezone.get_default_timezone())
 
 
 def review_create(
@@ -80,7 +83,7 @@ def review_create(
             received_at=received_at,
             urgency=urgency,
             line_of_business=line_of_business,
-            due_at=_due(received_at, urgency, line_of_business),
+            due_at=_due(received_at, urgency, line_of_business, fields.get("request_type", Review.RequestType.PRE_SERVICE)),
             **fields,
         )
         try:
@@ -169,8 +172,8 @@ def review_save_answers(*, review: Review, user, answers: dict, expected_revisio
     for field in changed:
         setattr(review, field, merged[field])
     update_fields = list(changed)
-    if {"urgency", "line_of_business"} & set(changed):
-        review.due_at = _due(review.received_at, review.urgency, review.line_of_business)
+    if {"urgency", "line_of_business", "request_type"} & set(changed):
+        review.due_at = _clock_step(lambda: clocks.decision_due(review.clock(), _tz()))
         update_fields.append("due_at")
     cleared = questions.cleared_fields(before, merged)
     if changed:
@@ -262,10 +265,11 @@ def review_finish(
 # --- Issuing determinations -------------------------------------------------------------------
 
 
-def new_reference_number(decided_at) -> str:
+def new_reference_number(decided_at, prefix: str = "D") -> str:
+    """A determination's (D...) or a notice's (N...) number: the day issued and six random letters."""
     local = timezone.localtime(decided_at)
     suffix = "".join(secrets.choice(CASE_NUMBER_ALPHABET) for _ in range(6))
-    return f"D{local:%y%m%d}-{suffix}"
+    return f"{prefix}{local:%y%m%d}-{suffix}"
 
 
 def credentials(user) -> decisions.Credentials | None:
@@ -454,8 +458,230 @@ def determination_correct(
     return new
 
 
-def access_record(*, user, review: Review, kind: str, path: str, determination=None) -> None:
-    """Log a look at a review or a letter: protected health information leaves a trace."""
+def access_record(
+    *, user, review: Review, kind: str, path: str, determination=None, notice=None, document=None
+) -> None:
+    """Log a look at a review, a letter, a notice or a document: protected health information
+    leaves a trace."""
     AccessLog.objects.create(
-        user=user, review=review, determination=determination, kind=kind, path=path[:300]
+        user=user, review=review, determination=determination, notice=notice, document=document,
+        kind=kind, path=path[:300],
     )
+
+
+# --- The decision clock: information requests and extensions (lib/clocks.py) -----------------------
+
+
+def _tz():
+    return timezone.get_default_timezone()
+
+
+def _when(moment) -> str:
+    """A moment as notices print it: "January 13, 2027, at 7:12 AM EST"."""
+    local = timezone.localtime(moment)
+    return f"{long_date(local.date())}, at {short_datetime(local).rsplit(', ', 1)[1]} {local.tzname()}"
+
+
+def _set_clock(review: Review, clock: clocks.Clock) -> list[str]:
+    """Copy `clock` onto the review and recompute its due time; the fields changed."""
+    fields = [
+        "information_requested_at", "information_respond_by", "information_received_at",
+        "extended_at", "extension_reason",
+    ]
+    for field in fields:
+        setattr(review, field, getattr(clock, field))
+    review.due_at = clocks.decision_due(clock, _tz())
+    return [*fields, "due_at"]
+
+
+def _issue_notice(review: Review, user, kind: str, content: dict, issued_at) -> Notice:
+    notice = Notice(
+        reference_number=new_reference_number(issued_at, prefix="N"),
+        review=review,
+        kind=kind,
+        issued_at=issued_at,
+        issued_by=user,
+        issuer_name=user.get_full_name() or user.get_username(),
+        content={"received": _when(review.received_at), **content},
+        wording_snapshot=wording_in_effect(timezone.localdate(issued_at)),
+    )
+    notice.html, pdf = render_notice(notice, review)
+    notice.pdf = pdf
+    notice.sha256 = hashlib.sha256(pdf).hexdigest()
+    notice.save(force_insert=True)
+    return notice
+
+
+def _clock_step(step):
+    """lib.clocks' refusals, as the services' own error."""
+    try:
+        return step()
+    except clocks.ClockError as e:
+        raise ReviewStateError(str(e), field=e.field) from None
+
+
+# What a nurse may ask for: the records each criterion rests on (lib/letter_text.WHAT_COULD_CHANGE).
+def information_choices(service: str) -> list[tuple[str, str]]:
+    prefix = "DLI" if service == rules.Service.DLI else "HPC"
+    return [(code, text) for code, text in letter_text.WHAT_COULD_CHANGE.items() if code.startswith(prefix)]
+
+
+@transaction.atomic
+def information_request(
+    *, review: Review, user, needed: list[str], detail: str, expected_revision: int | None
+) -> Notice:
+    """A nurse asks the requesting provider for what is missing: the review waits, its clock paused
+    or running as its line of business says, and a request-for-information notice is issued."""
+    move = workflow.MOVES[workflow.REQUEST_INFORMATION]
+    review = _locked_for_edit(review, user, workflow.REQUEST_INFORMATION, expected_revision)
+    if questions.missing(review.answers()):
+        # The answers come from the request as sent; what a nurse asks for is the records behind
+        # them, so that a physician can decide on the record if they never come.
+        raise ReviewStateError(
+            "Answer every question from the request as it came, then ask for the records that support it.",
+            field="needed",
+        )
+    allowed = dict(information_choices(review.service))
+    detail = detail.strip()
+    if not needed and not detail:
+        raise ReviewStateError("Say what information is needed: tick a record or describe it.", field="needed")
+    if unknown := [code for code in needed if code not in allowed]:
+        raise ReviewStateError(f"Not something this request can ask for: {', '.join(unknown)}.", field="needed")
+    now = timezone.now()
+    rule = _clock_step(lambda: clocks.rule_for(review.line_of_business, review.urgency, review.request_type))
+    clock = _clock_step(lambda: clocks.request_information(review.clock(), now, _tz()))
+    review.status = move.target
+    changed = _set_clock(review, clock)
+    _save(review, ["status", *changed])
+    _event(review, user, move, respond_by=clock.information_respond_by.isoformat(), needed=needed)
+    content = {
+        "needed": [allowed[code] for code in needed],
+        "detail": detail,
+        "respond_by": _when(clock.information_respond_by),
+        "decide_by": _when(review.due_at),
+        "timing": letter_text.information_timing(
+            rule.information, respond_by=_when(clock.information_respond_by), decide_by=_when(review.due_at),
+            source=rule.source,
+        ),
+    }
+    return _issue_notice(review, user, Notice.Kind.INFORMATION_REQUEST, content, now)
+
+
+@transaction.atomic
+def information_received(*, review: Review, user, note: str, expected_revision: int | None) -> Review:
+    """The information came: the clock resumes and the review is the nurse's again."""
+    move = workflow.MOVES[workflow.RECEIVE_INFORMATION]
+    review = _locked_for_edit(review, user, workflow.RECEIVE_INFORMATION, expected_revision)
+    clock = _clock_step(lambda: clocks.receive_information(review.clock(), timezone.now()))
+    review.status = move.target
+    changed = _set_clock(review, clock)
+    _save(review, ["status", *changed])
+    _event(review, user, move, note=note.strip(), due_at=review.due_at.isoformat())
+    return review
+
+
+def information_lapse(*, now=None) -> list[Review]:
+    """Reviews whose information did not come in time go to physician review (a nurse never
+    denies). Each in its own transaction; returns those moved."""
+    now = now or timezone.now()
+    move = workflow.MOVES[workflow.INFORMATION_LAPSED]
+    moved = []
+    for pk in Review.objects.filter(
+        status=Review.Status.WAITING_FOR_INFORMATION, information_respond_by__lte=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            review = Review.objects.select_for_update().get(pk=pk)
+            if review.status not in move.sources or not clocks.information_lapsed(review.clock(), now):
+                continue
+            # Judged as a referral is, so the physician sees the criteria as the record stands.
+            result = judge(review)
+            review.status = move.target
+            review.due_at = clocks.decision_due(review.clock(), _tz())
+            review.policy_version = result.version
+            review.nurse_determination = snapshot(result)
+            review.submitted_at = now
+            _save(review, ["status", "due_at", "policy_version", "nurse_determination", "submitted_at"])
+            ReviewEvent.objects.create(
+                review=review, actor=None, action=move.event,
+                detail={"respond_by": review.information_respond_by.isoformat()},
+            )
+            moved.append(review)
+    return moved
+
+
+def extension_reasons(review: Review) -> list[tuple[str, str]]:
+    """The reasons this review's rule allows for an extension, worded for the nurse."""
+    try:
+        rule = clocks.rule_for(review.line_of_business, review.urgency, review.request_type)
+    except clocks.ClockError:
+        return []
+    return [(reason.value, EXTENSION_REASON_LABELS[reason]) for reason in rule.extension_reasons]
+
+
+EXTENSION_REASON_LABELS = {
+    clocks.ExtensionReason.BEYOND_PLAN_CONTROL: "Matters beyond the plan's control (say what)",
+    clocks.ExtensionReason.MEMBER_REQUESTED: "The member asked for more time",
+    clocks.ExtensionReason.PLAN_JUSTIFIED: "More information is needed and the delay is in the member's interest (say how)",
+}
+
+
+@transaction.atomic
+def review_extend(*, review: Review, user, reason: str, justification: str, expected_revision: int | None) -> Notice:
+    """A nurse takes the review's one extension, as its rule allows, and the extension notice is issued."""
+    move = workflow.MOVES[workflow.EXTEND]
+    review = _locked_for_edit(review, user, workflow.EXTEND, expected_revision)
+    justification = justification.strip()
+    if reason == clocks.ExtensionReason.BEYOND_PLAN_CONTROL and not justification:
+        raise ReviewStateError("Say what matters beyond the plan's control need the extra time.", field="justification")
+    now = timezone.now()
+    rule = _clock_step(lambda: clocks.rule_for(review.line_of_business, review.urgency, review.request_type))
+    clock = _clock_step(lambda: clocks.extend(review.clock(), now, reason, justification, _tz()))
+    changed = _set_clock(review, clock)
+    _save(review, changed)
+    _event(review, user, move, reason=reason, justification=justification, due_at=review.due_at.isoformat())
+    content = {
+        "reason": reason,
+        "reason_text": letter_text.extension_reason(reason, justification),
+        "decide_by": _when(review.due_at),
+        "source": rule.source,
+    }
+    return _issue_notice(review, user, Notice.Kind.EXTENSION, content, now)
+
+
+# --- Documents ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def document_add(*, review: Review, user, upload, description: str = "") -> Document:
+    """Keep a document that arrived for a review (checked by its content, stored through Django's
+    storage API) and note it on the review's timeline."""
+    move = workflow.MOVES[workflow.ADD_DOCUMENT]
+    move.check_role(user)
+    review = _locked(review)
+    if review.assigned_to_id != user.pk:
+        raise PermissionDenied("This review is assigned to another reviewer.")
+    move.check_status(review)
+    upload.seek(0)
+    head = upload.read(16)
+    try:
+        kind = uploads.content_type(head, upload.size)
+    except uploads.Refused as e:
+        raise ReviewStateError(str(e), field="file") from None
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = Document(
+        review=review,
+        original_name=(upload.name or "document")[-200:],
+        content_type=kind,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        description=description.strip()[:200],
+        uploaded_by=user,
+    )
+    document.file.save("upload", upload, save=False)
+    document.save(force_insert=True)
+    _event(review, user, move, document=str(document.public_id), name=document.original_name)
+    return document

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from coverage_app import views, views_director, views_reports
+from coverage_app import views, views_clock, views_director, views_reports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,17 @@ urlpatterns = [
     path("reviews/<uuid:review_id>/", views.review_detail, name="review_detail"),
     path("reviews/<uuid:review_id>/assign/", views.review_assign, name="review_assign"),
     path("reviews/<uuid:review_id>/summary/", views.review_summary, name="review_summary"),
+    path("reviews/<uuid:review_id>/information/", views_clock.information_request, name="information_request"),
+    path(
+        "reviews/<uuid:review_id>/information/received/",
+        views_clock.information_received,
+        name="information_received",
+    ),
+    path("reviews/<uuid:review_id>/extend/", views_clock.extend, name="review_extend"),
+    path("reviews/<uuid:review_id>/documents/", views_clock.document_upload, name="document_upload"),
+    path("documents/<uuid:document_id>/", views_clock.document_download, name="document_download"),
+    path("notices/<uuid:notice_id>/", views_clock.notice_html, name="notice_html"),
+    path("notices/<uuid:notice_id>/pdf/", views_clock.notice_pdf, name="notice_pdf"),
     path("reviews/<uuid:review_id>/decide/", views_director.review_decide, name="review_decide"),
     path("reviews/<uuid:review_id>/<slug:step>/", views.review_step, name="review_step"),
     path("physician/queue/", views_director.physician_queue, name="physician_queue"),

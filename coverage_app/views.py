@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from coverage_app import evaluation, roles, selectors, services, workflow
 from coverage_app.forms import STEP_FORMS, NotesForm, RequestForm, add_service_error
-from coverage_app.lib import questions, rules
+from coverage_app.lib import clocks, questions, rules
 from coverage_app.models import Review
 from coverage_app.paging import CappedPaginator
 from coverage_app.presenters import answers_by_step, queue_rows
@@ -92,6 +92,7 @@ def review_detail(request: HttpRequest, review_id) -> HttpResponse:
     """The review as it stands: answers, outcome, history, and what the user may do next."""
     review = review_or_404(review_id)
     log_access(request, review)
+    now = timezone.now()
     ctx = {
         "review": review,
         "answers": answers_by_step(review),
@@ -100,6 +101,13 @@ def review_detail(request: HttpRequest, review_id) -> HttpResponse:
         "is_director": roles.has_role(request.user, roles.DIRECTOR),
         "is_nurse": roles.has_role(request.user, roles.NURSE),
         "can_work": review.is_editable and review.assigned_to_id == request.user.pk,
+        "can_handle_clock": roles.has_role(request.user, roles.NURSE)
+        and review.assigned_to_id == request.user.pk
+        and review.status in workflow.OPEN_FOR_NURSE,
+        "clock_paused": clocks.is_paused(review.clock(), now),
+        "information_overdue": clocks.information_lapsed(review.clock(), now),
+        "notices": selectors.review_notices(review),
+        "documents": selectors.review_documents(review),
         "steps": questions.STEPS,
     }
     return render(request, "coverage_app/review_detail.html", ctx)

@@ -52,6 +52,8 @@ def review_decide(request: HttpRequest, review_id) -> HttpResponse:
         "form": form,
         "physician_problem": services.physician_problem(request.user),
         "referred_by_you": review.submitted_by_id == request.user.pk,
+        "notices": selectors.review_notices(review),
+        "documents": selectors.review_documents(review),
     }
     return render(request, "coverage_app/review_decide.html", ctx)
 

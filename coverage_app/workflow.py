@@ -48,7 +48,13 @@ _NOT_ISSUED = "Review {case} is {status}: only an issued determination can be co
 
 ASSIGN, SAVE_ANSWERS, SAVE_NOTES, APPROVE, REFER = "assign", "save_answers", "save_notes", "approve", "refer"
 UPHOLD, OVERTURN, CORRECT_TO_APPROVED, CORRECT_TO_ADVERSE = "uphold", "overturn", "correct_to_approved", "correct_to_adverse"
+REQUEST_INFORMATION, RECEIVE_INFORMATION, INFORMATION_LAPSED = "request_information", "receive_information", "information_lapsed"
+EXTEND, ADD_DOCUMENT = "extend", "add_document"
 A = ReviewEvent.Action
+WAITING = (S.WAITING_FOR_INFORMATION,)
+OPEN_FOR_NURSE = (*EDITABLE, *WAITING)
+_NOT_WAITING = "Review {case} is {status}, not waiting for information."
+_NOT_OPEN = "Review {case} is {status}: only a review a nurse is working on can take this."
 
 MOVES = {
     move.action: move
@@ -58,6 +64,12 @@ MOVES = {
         Move(SAVE_NOTES, EDITABLE, None, roles.NURSE, A.NOTES_SAVED, _CHANGED),
         Move(APPROVE, EDITABLE, S.APPROVED, roles.NURSE, A.APPROVED, _CHANGED),
         Move(REFER, EDITABLE, S.PENDING_PHYSICIAN_REVIEW, roles.NURSE, A.REFERRED, _CHANGED),
+        Move(REQUEST_INFORMATION, EDITABLE, S.WAITING_FOR_INFORMATION, roles.NURSE, A.INFORMATION_REQUESTED, _CHANGED),
+        Move(RECEIVE_INFORMATION, WAITING, S.IN_REVIEW, roles.NURSE, A.INFORMATION_RECEIVED, _NOT_WAITING),
+        # Run by `manage.py lapse_information_requests`, not by a person: a nurse never denies.
+        Move(INFORMATION_LAPSED, WAITING, S.PENDING_PHYSICIAN_REVIEW, roles.THE_APP, A.INFORMATION_NOT_RECEIVED, _NOT_WAITING),
+        Move(EXTEND, OPEN_FOR_NURSE, None, roles.NURSE, A.EXTENDED, _NOT_OPEN),
+        Move(ADD_DOCUMENT, OPEN_FOR_NURSE, None, roles.NURSE, A.DOCUMENT_ADDED, _NOT_OPEN),
         Move(UPHOLD, (S.PENDING_PHYSICIAN_REVIEW,), S.ADVERSE_DETERMINATION, roles.DIRECTOR, A.UPHELD, _NOT_PENDING),
         Move(OVERTURN, (S.PENDING_PHYSICIAN_REVIEW,), S.APPROVED, roles.DIRECTOR, A.OVERTURNED, _NOT_PENDING),
         Move(CORRECT_TO_APPROVED, FINISHED, S.APPROVED, roles.DIRECTOR, A.CORRECTED, _NOT_ISSUED),

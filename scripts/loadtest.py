@@ -107,6 +107,9 @@ class Reviewer:
             "requesting_provider": "Dana Whitfield, MD", "provider_npi": "1234567893",
             "service": "dli" if dli else "hpc_boost", "planned_date_of_service": DATE_OF_SERVICE,
             "urgency": "standard", "diagnosis_codes": "C92.02", "action": "continue",
+            "request_type": "pre_service", "member_address_line1": "12 Elm Street", "member_city": "Chicago",
+            "member_state": "IL", "member_zip": "60622", "units_requested": "1",
+            "servicing_facility": "Riverside Cancer Center", "servicing_npi": "1245319599",
         })
         review_id = UUID_IN_PATH.search(step).group(1)
         _s, page, _l = self.request(step)

@@ -70,7 +70,21 @@ def policy_staff(db, django_user_model):
 # given, and a fixed date would turn into the past one day.
 DATE_OF_SERVICE = dt.date.today() + dt.timedelta(days=30)
 
+# The request's mailing address and servicing facility, as the model stores them.
+ADDRESS_AND_FACILITY = {
+    "member_address_line1": "12 Elm Street",
+    "member_address_line2": "Apartment 3",
+    "member_city": "Chicago",
+    "member_state": "IL",
+    "member_zip": "60622",
+    "units_requested": 1,
+    "servicing_facility": "Riverside Cancer Center",
+    "servicing_npi": "1245319599",
+}
+
 COMPLETE_REQUEST = {
+    **ADDRESS_AND_FACILITY,
+    "request_type": "pre_service",
     "member_name": "Jordan Blake",
     "member_id": "M20000001",
     "member_date_of_birth": "1970-04-02",
@@ -118,6 +132,7 @@ def nurse_review(make_review, nurse):
         service="dli",
         planned_date_of_service=DATE_OF_SERVICE,
         diagnosis_codes=["C92.02"],
+        **ADDRESS_AND_FACILITY,
     )
 
 

@@ -158,19 +158,19 @@ def test_mark_reviewed_records_the_annual_review(client, policy_staff):
 
 def test_letter_wording_in_effect_is_locked_and_copied_for_a_new_version(client, policy_staff):
     client.force_login(policy_staff)
-    wording = LetterWording.objects.get(kind="appeal_commercial")
+    wording = LetterWording.objects.get(kind="peer_to_peer")
     url = reverse("admin:coverage_app_letterwording_change", args=[wording.pk])
-    assert client.post(url, {"kind": "appeal_commercial", "effective_date": "2031-01-01", "text": "x"}).status_code == 403
+    assert client.post(url, {"kind": "peer_to_peer", "effective_date": "2031-01-01", "text": "x"}).status_code == 403
     r = client.post(reverse("admin:coverage_app_letterwording_changelist"),
                     {"action": "new_version_from_this", "_selected_action": [wording.pk]})
-    new = LetterWording.objects.filter(kind="appeal_commercial").exclude(pk=wording.pk).get()
+    new = LetterWording.objects.filter(kind="peer_to_peer").exclude(pk=wording.pk).get()
     assert r["Location"] == reverse("admin:coverage_app_letterwording_change", args=[new.pk])
     assert new.text == wording.text and new.effective_date > timezone.localdate()
     r = client.post(reverse("admin:coverage_app_letterwording_change", args=[new.pk]),
-                    {"kind": "appeal_commercial", "effective_date": new.effective_date.isoformat(), "text": "New appeal words."})
+                    {"kind": "peer_to_peer", "effective_date": new.effective_date.isoformat(), "text": "New peer-to-peer words."})
     assert r.status_code == 302
     new.refresh_from_db()
-    assert new.text == "New appeal words."
+    assert new.text == "New peer-to-peer words."
 
 
 def test_reviews_and_determinations_are_read_only_in_the_admin(client, policy_staff, upheld):

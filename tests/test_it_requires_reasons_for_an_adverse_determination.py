@@ -24,7 +24,7 @@ def sections(text: str) -> dict[str, str]:
     """The member's copy of a letter, by heading: each heading's text up to the next one."""
     member = text.split("Copy to the requesting provider")[0]
     member = " ".join(re.sub(r"Reference \S+ · page \d+ of \d+|•", " ", member).split())  # page footers, bullets
-    headings = ["Why we made this decision", "The policy criteria not met", "The policy we relied on",
+    headings = ["Why we made this decision", "The policy criteria not met", "The policy and plan provision we relied on",
                 "The physician reviewer's clinical rationale", "What information could change this decision",
                 "Talking with the physician reviewer", "Your right to appeal"]
     found = {}

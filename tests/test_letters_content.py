@@ -14,16 +14,16 @@ APPROVAL_MUST_SAY = [
     "April 2, 1970",  # date of birth
     "Dana Whitfield, MD",  # requesting provider
     "National Provider Identifier (NPI) 1234567893",
-    "donor lymphocyte infusion (DLI)",
+    "Donor lymphocyte infusion (DLI)",
     "CPT (Current Procedural Terminology) code 38242: Allogeneic lymphocyte infusions",
     "C92.02: Acute myeloblastic leukemia, in relapse",
-    f"Approved date of service {long_date(DATE_OF_SERVICE)}",
+    f"Authorization valid from {long_date(DATE_OF_SERVICE)} (the planned date of service)",
     "Medical Coverage Policy 0261",
     "Donor Lymphocyte Infusion and Hematopoietic Progenitor Cell (HPC) Boost",
     "version effective May 15, 2024",
-    "Date of decision",
+    "Who made this decision",
     "Nina Reyes",  # who decided
-    "Language assistance",
+    "language assistance services, free of charge",
     "Nondiscrimination notice",
 ]
 
@@ -47,8 +47,8 @@ ADVERSE_MUST_SAY = [
     "What information could change this decision",
     "Records showing that the member received an allogeneic (donor) stem cell transplant",
     # appeal rights
-    "within 180 days from the date you receive this letter",
-    "Expedited (fast) appeal", "decide an expedited appeal within 72 hours",
+    "You have 180 days from the date you receive this letter to ask for an appeal",
+    "urgent (expedited) appeal", "we will decide it within 72 hours",
     "External review", "independent review organization",
     "bring a civil action under section 502(a) of ERISA",
     "Employee Retirement Income Security Act of 1974 (ERISA)",
@@ -56,7 +56,7 @@ ADVERSE_MUST_SAY = [
     "peer-to-peer conversation",
     # the physician reviewer, with credentials
     "Omar Hale, MD, Hematology",
-    "Language assistance", "Nondiscrimination notice",
+    "language assistance services, free of charge", "Nondiscrimination notice",
 ]
 
 
@@ -90,7 +90,7 @@ def test_a_medicare_advantage_member_gets_medicare_appeal_rights(nurse, nurse_re
     d = services.director_decide(review=nurse_review, user=director_with_credentials, decision="uphold",
                                  peer_to_peer="not_offered", rationale="Not a malignancy.")
     text = pdf_text(bytes(d.letter.pdf))
-    assert "within 65 days from the date of this notice" in text
+    assert "Ask for an appeal within 65 days of the date of this notice" in text
     assert "Independent Review Entity" in text
     assert "502(a)" not in text
 

@@ -16,6 +16,9 @@ COMPLETE_DLI = {
     "transplant_date": dt.date(2025, 1, 1), "same_donor": True, "hematologic_malignancy": True,
     "indication": "relapsed", "indication_detail": "", "graft_function_evidence": [],
     "donor_chimerism_percent": None, "chimerism_study_date": None, "chimerism_specimen": "",
+    "member_address_line1": "1 Main St", "member_address_line2": "", "member_city": "Chicago",
+    "member_state": "IL", "member_zip": "60601", "request_type": "pre_service", "units_requested": 1,
+    "servicing_facility": "Riverside", "servicing_npi": "1245319599",
 }
 
 
@@ -99,6 +102,15 @@ def test_it_lists_missing_answers_in_the_order_asked():
     answers = {**COMPLETE_DLI, "member_name": "", "transplant_date": None, "indication": "other"}
     assert q.missing(answers) == ["member_name", "transplant_date", "indication_detail"]
     assert q.missing(COMPLETE_DLI) == []
+
+
+def test_it_judges_before_what_only_the_letters_need_is_answered():
+    for_letters = [q.name for q in q.QUESTIONS if not q.to_judge]
+    answers = {**COMPLETE_DLI, "member_address_line1": "", "member_zip": "", "units_requested": None}
+    assert q.missing(answers) == ["member_address_line1", "member_zip", "units_requested"]
+    assert q.missing(answers, to_judge=True) == []
+    assert rules.case_from_answers(answers).service is rules.Service.DLI
+    assert {"member_address_line1", "member_state", "units_requested", "servicing_npi"} <= set(for_letters)
 
 
 def test_it_builds_the_engines_case_from_complete_answers():

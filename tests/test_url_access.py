@@ -31,6 +31,13 @@ APP = {
     "letters/<uuid:determination_id>/": ("login", 200, 200, 200),
     "letters/<uuid:determination_id>/pdf/": ("login", 200, 200, 200),
     "letters/<uuid:determination_id>/correct/": ("login", 403, 200, 403),
+    "reviews/<uuid:review_id>/information/": ("login", 200, 403, 403),
+    "reviews/<uuid:review_id>/information/received/": ("login", 405, 403, 403),
+    "reviews/<uuid:review_id>/extend/": ("login", 200, 403, 403),
+    "reviews/<uuid:review_id>/documents/": ("login", 405, 403, 403),
+    "documents/<uuid:document_id>/": ("login", 200, 200, 403),  # medical records: reviewers only
+    "notices/<uuid:notice_id>/": ("login", 200, 200, 200),
+    "notices/<uuid:notice_id>/pdf/": ("login", 200, 200, 200),
 }
 
 # Anonymous users meet the app's log-in page; logged-in non-staff meet the admin's.
@@ -66,6 +73,7 @@ MODELS = {
     "coverage_app/determination": (200, 403, 200, 200, 403, 302, 200),
     "coverage_app/accesslog": (200, 403, 200, 200, 403, 302, None),
     "coverage_app/reviewerprofile": (403, 403, 403, 403, 403, 302, None),
+    "coverage_app/plansettings": (200, 403, 200, 200, 403, 302, 200),
 }
 MODEL_PAGES = ("", "add/", "<path:object_id>/change/", "<path:object_id>/history/",
                "<path:object_id>/delete/", "<path:object_id>/", "^([^/]+)/history/([^/]+)/$")
@@ -97,11 +105,15 @@ def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
     from axes.models import AccessLog as AxesAccessLog
     from django.contrib.auth.models import Group
     from django.contrib.contenttypes.models import ContentType
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coverage_app import services
 
     from coverage_app.models import (
         AccessLog,
         CoveragePolicy,
         LetterWording,
+        PlanSettings,
         PolicyVersion,
         Review,
         ReviewerProfile,
@@ -126,10 +138,16 @@ def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
     }
     for model in ("coverage_app/coveragepolicy", "coverage_app/policyversion", "coverage_app/letterwording"):
         objects[model].save()  # loaded by a migration, so give each a row in its history
+    objects["coverage_app/plansettings"] = PlanSettings.objects.get()
+    objects["coverage_app/plansettings"].save()
     editable = make_review(assigned_to=nurse, status=Review.Status.IN_REVIEW, service="dli")
     pending = make_review(status=Review.Status.PENDING_PHYSICIAN_REVIEW, submitted_by=nurse)
+    other = make_review(assigned_to=nurse, status=Review.Status.IN_REVIEW, service="dli")
+    notice = services.review_extend(review=other, user=nurse, reason="beyond_plan_control",
+                                    justification="The records room flooded.", expected_revision=other.revision)
+    document = services.document_add(review=other, user=nurse, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
     return {"objects": objects, "review": editable, "pending": pending, "determination": upheld,
-            "content_type": ContentType.objects.get_for_model(Review)}
+            "notice": notice, "document": document, "content_type": ContentType.objects.get_for_model(Review)}
 
 
 def url_for(route, name, world):
@@ -140,6 +158,10 @@ def url_for(route, name, world):
         return reverse(name, kwargs={"review_id": review.public_id, "step": "request"})
     if "<uuid:review_id>" in route:
         return reverse(name, kwargs={"review_id": review.public_id})
+    if "<uuid:notice_id>" in route:
+        return reverse(name, kwargs={"notice_id": world["notice"].public_id})
+    if "<uuid:document_id>" in route:
+        return reverse(name, kwargs={"document_id": world["document"].public_id})
     if "<uuid:determination_id>" in route:
         return reverse(name, kwargs={"determination_id": determination.public_id})
     if route.startswith("admin/r/"):

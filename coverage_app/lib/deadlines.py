@@ -1,10 +1,11 @@
-"""When a decision is due: one table, by line of business and urgency.
+"""The decision windows of a prior-authorization request, by line of business and urgency, and the
+appeal windows the letters promise. lib/clocks.py adds post-service requests, information requests
+and extensions, and computes every due time.
 
 Commercial and employer (ERISA) plans: urgent 72 hours, standard 15 calendar days.
 Medicare Advantage: expedited 72 hours, standard 7 calendar days.
 """
 
-import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -17,6 +18,11 @@ class LineOfBusiness(StrEnum):
 class Urgency(StrEnum):
     STANDARD = "standard"
     URGENT = "urgent"
+
+
+class RequestType(StrEnum):
+    PRE_SERVICE = "pre_service"  # prior authorization: the service is not given yet
+    POST_SERVICE = "post_service"  # retrospective: the service was already given
 
 
 @dataclass(frozen=True)
@@ -36,19 +42,27 @@ DECISION_WINDOWS = {
 }
 
 
-def due_at(
-    received_at: dt.datetime, urgency: str, line_of_business: str, tz: dt.tzinfo
-) -> dt.datetime:
-    """The moment a decision is due for a request received at `received_at`.
+# --- Appeals: what the letters promise (issue 14 will keep these clocks) ---------------------------
 
-    Hours are elapsed hours; calendar days land on the same clock time in the plan's time zone
-    `tz`, whatever daylight saving does in between.
-    """
-    if received_at.tzinfo is None:
-        raise ValueError("received_at must be timezone-aware")
-    window = DECISION_WINDOWS[(LineOfBusiness(line_of_business), Urgency(urgency))]
-    if window.unit == "hours":
-        return received_at.astimezone(dt.timezone.utc) + dt.timedelta(hours=window.amount)
-    # Aware arithmetic within one tzinfo is wall-clock arithmetic: what calendar days mean.
-    local = received_at.astimezone(tz) + dt.timedelta(days=window.amount)
-    return local.astimezone(dt.timezone.utc)
+# How long a member has to appeal an adverse determination.
+APPEAL_FILING_DAYS = {
+    LineOfBusiness.COMMERCIAL: 180,  # 29 CFR 2560.503-1(h)(3)(i)
+    LineOfBusiness.MEDICARE_ADVANTAGE: 65,  # 42 CFR 422.582(b)
+}
+
+# How soon an appeal is decided: by line of business and by what is appealed ("urgent", or the
+# request type of a standard appeal).
+APPEAL_DECISION_WINDOWS = {
+    (LineOfBusiness.COMMERCIAL, "urgent"): Window(72, "hours"),  # 29 CFR 2560.503-1(i)(2)(i)
+    (LineOfBusiness.COMMERCIAL, RequestType.PRE_SERVICE): Window(30, "days"),  # (i)(2)(ii)
+    (LineOfBusiness.COMMERCIAL, RequestType.POST_SERVICE): Window(60, "days"),  # (i)(2)(iii)
+    (LineOfBusiness.MEDICARE_ADVANTAGE, "urgent"): Window(72, "hours"),  # 42 CFR 422.590(e)
+    (LineOfBusiness.MEDICARE_ADVANTAGE, RequestType.PRE_SERVICE): Window(30, "days"),  # 422.590(a)
+    (LineOfBusiness.MEDICARE_ADVANTAGE, RequestType.POST_SERVICE): Window(60, "days"),  # 422.590(b)
+}
+
+# External review (commercial): asked within 4 months of the final internal adverse determination;
+# decided within 45 days, or 72 hours when expedited. 29 CFR 2590.715-2719(d)(2) with the federal
+# external review process (45 CFR 147.136(d)); a state process may allow more time.
+EXTERNAL_REVIEW_FILING_MONTHS = 4
+EXTERNAL_REVIEW_WINDOWS = {"standard": Window(45, "days"), "expedited": Window(72, "hours")}

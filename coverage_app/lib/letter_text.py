@@ -3,7 +3,9 @@
 Letters spell out every acronym once and put every code next to its description.
 """
 
-from coverage_app.lib import rules
+import datetime as dt
+
+from coverage_app.lib import deadlines, rules
 
 SERVICE_IN_WORDS = {
     rules.Service.DLI: "donor lymphocyte infusion (DLI): an infusion of white blood cells "
@@ -75,3 +77,225 @@ def paragraphs(text: str) -> list[str]:
 
 def lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+# --- The member's copy speaks to the member --------------------------------------------------------
+
+# The engine's reasons and the paragraphs above name "this member"; the member's own copy says "you".
+_MEMBER_VOICE = (
+    ("this member has not had", "you have not had"),
+    ("this member's", "your"),
+    ("that the member received", "that you received"),
+    ("the member's", "your"),
+)
+
+
+def to_member(text: str) -> str:
+    for third, second in _MEMBER_VOICE:
+        text = text.replace(third, second).replace(third.capitalize(), second.capitalize())
+    return text
+
+
+# --- What a service is, by request type -------------------------------------------------------------
+
+
+def service_on(request_type: str, date_text: str, *, to_member: bool) -> str:
+    """ "the service you received on May 15, 2024" (post-service) or "the service planned for ...". """
+    if request_type == deadlines.RequestType.POST_SERVICE:
+        return f"the service {'you' if to_member else 'the member'} received on {date_text}"
+    return f"the service planned for {date_text}"
+
+
+# --- Commercial and employer (ERISA) plans: 29 CFR 2560.503-1(g), 29 CFR 2590.715-2719 ----------------
+
+COMMERCIAL = deadlines.LineOfBusiness.COMMERCIAL
+MEDICARE = deadlines.LineOfBusiness.MEDICARE_ADVANTAGE
+
+
+def commercial_appeal_times(request_type: str) -> list[str]:
+    """How soon an appeal is decided: the standard one for this request, and the urgent one."""
+    standard = deadlines.APPEAL_DECISION_WINDOWS[(COMMERCIAL, request_type)]
+    urgent = deadlines.APPEAL_DECISION_WINDOWS[(COMMERCIAL, "urgent")]
+    what = (
+        "a service you already received" if request_type == deadlines.RequestType.POST_SERVICE
+        else "a service you have not yet received"
+    )
+    text = [
+        f"We will decide a standard appeal about {what} within {standard.amount} days of receiving it.",
+    ]
+    if request_type == deadlines.RequestType.PRE_SERVICE:
+        text.append(
+            "If waiting that long could seriously jeopardize your life, your health or your ability to "
+            "regain maximum function, you or your provider may ask for an urgent (expedited) appeal, by "
+            f"telephone or in writing: we will decide it within {urgent.amount} hours."
+        )
+    return text
+
+
+def external_review(request_type: str) -> list[str]:
+    months = deadlines.EXTERNAL_REVIEW_FILING_MONTHS
+    standard = deadlines.EXTERNAL_REVIEW_WINDOWS["standard"]
+    expedited = deadlines.EXTERNAL_REVIEW_WINDOWS["expedited"]
+    text = [
+        "If we uphold this decision on appeal, or if we do not follow the rules for deciding your "
+        "claim or appeal, you may ask for an external review: a new review by an independent review "
+        "organization (IRO) that is not part of this health plan, whose decision binds the plan. Ask "
+        f"for it in writing, within {months} months of the date you receive our appeal decision, at "
+        "the address at the top of this letter; we send your file to the IRO at no cost to you. The "
+        f"IRO decides a standard external review within {standard.amount} days of receiving it.",
+    ]
+    if request_type == deadlines.RequestType.PRE_SERVICE:
+        text.append(
+            "Expedited external review. If your doctor says that waiting for an urgent appeal could "
+            "seriously jeopardize your life, your health or your ability to regain maximum function, "
+            "you may ask for an expedited external review at the same time as your urgent appeal, "
+            f"without waiting for our appeal decision. It is decided within {expedited.amount} hours."
+        )
+    return text
+
+
+CIVIL_ACTION = (
+    "If your plan is governed by the Employee Retirement Income Security Act of 1974 (ERISA), you "
+    "have the right to bring a civil action under section 502(a) of ERISA after you have completed "
+    "the appeal process."
+)
+
+CODES_ON_REQUEST = (
+    "The diagnosis and procedure codes for this request, and what each code means, are listed at "
+    "the top of this letter. You may ask us for them, and for their meanings, free of charge, by "
+    "calling or writing to us; asking is not an appeal and does not change its deadline."
+)
+
+DOCUMENTS_FREE = (
+    "You may ask us, free of charge, for copies of all documents, records and other information "
+    "relevant to your request, including the policy and criteria we used."
+)
+
+
+# --- Medicare Advantage: 42 CFR 422.568 and 422.572, in the order of the Integrated Denial Notice
+# (form CMS-10003) ---------------------------------------------------------------------------------
+
+MEDICARE_PHONE = "1-800-MEDICARE (1-800-633-4227), 24 hours a day, 7 days a week"
+MEDICARE_TTY = "1-877-486-2048"
+
+
+def medicare_appeal_right() -> str:
+    days = deadlines.APPEAL_FILING_DAYS[MEDICARE]
+    return (
+        "You have the right to ask us to review our decision by asking for an appeal (a "
+        f"reconsideration). Ask for an appeal within {days} days of the date of this notice. We can "
+        "give you more time if you have a good reason for missing the deadline."
+    )
+
+
+MEDICARE_REPRESENTATIVE = (
+    "You can name a relative, friend, attorney, doctor or someone else to act for you as your "
+    "representative. Call us to learn how, or fill in form CMS-1696, Appointment of Representative "
+    "(at www.cms.gov/cmsforms/downloads/cms1696.pdf, or ask us for a copy). You and the person you "
+    "name must both sign and date it, and you send it with your appeal."
+)
+
+
+def medicare_appeal_kinds(request_type: str) -> list[str]:
+    standard = deadlines.APPEAL_DECISION_WINDOWS[(MEDICARE, request_type)]
+    fast = deadlines.APPEAL_DECISION_WINDOWS[(MEDICARE, "urgent")]
+    if request_type == deadlines.RequestType.POST_SERVICE:
+        return [
+            f"Standard appeal: we will give you a written decision within {standard.amount} days after "
+            "we get your appeal. A fast appeal cannot be asked for about payment for a service you "
+            "already received."
+        ]
+    return [
+        f"Standard appeal: we will give you a written decision within {standard.amount} days after we "
+        "get your appeal.",
+        f"Fast appeal: we will give you a decision within {fast.amount} hours after we get your appeal. "
+        f"You can ask for a fast appeal if you or your doctor believe that waiting up to {standard.amount} "
+        "days could seriously harm your health or your ability to regain maximum function. A doctor "
+        "may ask for a fast appeal for you, without being your representative: we will give you a "
+        "fast appeal automatically if a doctor asks for one or supports your request.",
+    ]
+
+
+MEDICARE_WHAT_TO_SEND = [
+    "Your name, address and member ID number",
+    "The reasons you are appealing",
+    "Any evidence you want us to consider, such as medical records, test results or a letter from "
+    "your doctor (see “What information could change this decision” above)",
+    "If someone acts for you, the signed Appointment of Representative form (CMS-1696)",
+]
+
+MEDICARE_WHAT_HAPPENS_NEXT = (
+    "If you appeal and we do not decide fully in your favor, we will automatically send your case "
+    "to an independent reviewer (the Independent Review Entity) contracted by Medicare. If the "
+    "independent reviewer also says no, its decision will tell you how to ask for the next level of "
+    "appeal."
+)
+
+MEDICARE_CASE_FILE = (
+    "You have the right to a free copy of your case file: the information we used to make this "
+    "decision, including your medical records and the policy and criteria we relied on. Call us to "
+    "ask for it."
+)
+
+
+# --- Approvals ----------------------------------------------------------------------------------------
+
+
+def authorization_period(date_of_service, valid_days: int):
+    """The first and last day an approval may be used: from the planned date of service, for
+    `valid_days` days counting that day."""
+    return date_of_service, date_of_service + dt.timedelta(days=valid_days - 1)
+
+
+# --- Notices sent while a review is open (lib/clocks.py keeps their dates) -----------------------------
+
+WHAT_WE_NEED_INTRO = (
+    "To decide this request we need the information below. Please send it by the date shown, by fax "
+    "or mail to the address at the top of this letter, with the reference number of this notice."
+)
+
+IF_NOT_RECEIVED = (
+    "If we do not receive it by then, a physician reviewer will decide the request on the "
+    "information we have. Only a physician may decide that a service is not medically necessary."
+)
+
+
+def information_timing(information_rule: str, *, respond_by: str, decide_by: str, source: str) -> list[str]:
+    """What an information request does to the decision's deadline, by the rule that governs it."""
+    if information_rule == "tolled":
+        return [
+            f"You have until {respond_by} to send it. This notice extends the time we have to decide "
+            "by up to 15 days, because we cannot decide without this information, and the time for "
+            "our decision stops from the date of this notice until we receive it.",
+            f"We will decide within the time that is left once it arrives: at the latest by {decide_by}. "
+            f"({source}.)",
+        ]
+    if information_rule == "urgent_48_hours":
+        return [
+            f"Because the request is urgent, you have until {respond_by} (48 hours) to send it. We will "
+            "decide within 48 hours of receiving it, or of the end of that period if it does not come: at "
+            f"the latest by {decide_by}. ({source}.)",
+        ]
+    return [
+        f"Please send it by {respond_by}. Our deadline to decide does not change: we will decide by "
+        f"{decide_by}. ({source}.)",
+    ]
+
+
+EXTENSION_REASONS = {
+    "beyond_plan_control": "We need more time because of matters beyond our control: {justification}",
+    "member_requested": "You asked us to take more time to decide, so that more information can be "
+    "considered. {justification}",
+    "plan_justified": "We need more time because we need more information to decide, and waiting for "
+    "it is in your interest: {justification}",
+}
+
+MEDICARE_EXPEDITED_GRIEVANCE = (
+    "If you disagree with our decision to take more time, you have the right to file a fast "
+    "(expedited) grievance. Call us at the telephone number at the top of this letter; we will "
+    "answer your grievance within 24 hours."
+)
+
+
+def extension_reason(reason: str, justification: str) -> str:
+    return " ".join(EXTENSION_REASONS[reason].format(justification=justification.strip()).split())

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from coverage_app.lib.deadlines import LineOfBusiness, Urgency
+from coverage_app.lib.deadlines import LineOfBusiness, RequestType, Urgency
+from coverage_app.lib.us_states import US_STATES
 from coverage_app.lib.vocabulary import Indication, Service, TransplantType
 
 
@@ -31,6 +32,7 @@ class Kind(StrEnum):
     CHOICES = "choices"  # any number of the choices
     DATE = "date"
     DECIMAL = "decimal"
+    NUMBER = "number"  # a whole number
     CODES = "codes"  # ICD-10-CM diagnosis codes
     TEXT = "text"
     LONG_TEXT = "long_text"
@@ -43,6 +45,7 @@ EMPTY = {
     Kind.CHOICES: [],
     Kind.DATE: None,
     Kind.DECIMAL: None,
+    Kind.NUMBER: None,
     Kind.CODES: [],
     Kind.TEXT: "",
     Kind.LONG_TEXT: "",
@@ -85,6 +88,9 @@ class Question:
     decimal_places: int = 0
     unit: str = ""  # printed after a number in summaries: "85.5% donor cells"
     attrs: tuple[tuple[str, str], ...] = ()  # input attributes: autocomplete, inputmode
+    # False for what only letters need (where to mail them, what to authorize): the criteria can be
+    # judged before it is answered, though the review cannot finish without it.
+    to_judge: bool = True
 
     @property
     def name_in_text(self) -> str:
@@ -121,6 +127,36 @@ QUESTIONS: tuple[Question, ...] = (
             Choice(LineOfBusiness.MEDICARE_ADVANTAGE.value, "Medicare Advantage"),
         ),
     ),
+    # Where the member's letters are mailed (printed where a window envelope shows it).
+    Question(
+        "member_address_line1", "request", Kind.TEXT, "Member mailing address", short="Mailing address",
+        max_length=100, help="Street address or P.O. box, as letters to the member are mailed.",
+        attrs=(("autocomplete", "off"),),
+        to_judge=False,
+    ),
+    Question(
+        "member_address_line2", "request", Kind.TEXT, "Address line 2 (optional)", short="Address line 2",
+        max_length=100, required=False, attrs=(("autocomplete", "off"),),
+        to_judge=False,
+    ),
+    Question("member_city", "request", Kind.TEXT, "City", max_length=60, attrs=(("autocomplete", "off"),), to_judge=False),
+    Question(
+        "member_state", "request", Kind.CHOICE, "State", choices=tuple(Choice(code, name) for code, name in US_STATES),
+        to_judge=False,
+    ),
+    Question(
+        "member_zip", "request", Kind.TEXT, "ZIP code", max_length=10, help="5 digits, or ZIP+4 (60690-0261).",
+        attrs=(("autocomplete", "off"), ("inputmode", "numeric")),
+        to_judge=False,
+    ),
+    Question(
+        "request_type", "request", Kind.CHOICE, "Type of request",
+        choices=(
+            Choice(RequestType.PRE_SERVICE.value, "Prior authorization (before the service)"),
+            Choice(RequestType.POST_SERVICE.value, "Post-service (the service was already given)"),
+        ),
+        help="A post-service (retrospective) request has its own deadlines and is never urgent.",
+    ),
     Question("requesting_provider", "request", Kind.TEXT, "Requesting provider", max_length=200),
     Question(
         "provider_npi", "request", Kind.TEXT, "Provider NPI", max_length=10,
@@ -135,8 +171,25 @@ QUESTIONS: tuple[Question, ...] = (
         ),
     ),
     Question(
-        "planned_date_of_service", "request", Kind.DATE, "Planned date of service",
-        help="Coverage is judged against the policy version in effect on this date.",
+        "units_requested", "request", Kind.NUMBER, "Number of infusions requested", short="Infusions requested",
+        minimum=Decimal(1), maximum=Decimal(10), help="From 1 to 10.", attrs=(("inputmode", "numeric"),),
+        to_judge=False,
+    ),
+    Question(
+        "servicing_facility", "request", Kind.TEXT, "Servicing facility (where the infusion is given)",
+        short="Servicing facility", max_length=200,
+        to_judge=False,
+    ),
+    Question(
+        "servicing_npi", "request", Kind.TEXT, "Servicing facility NPI", max_length=10,
+        help="The facility's 10-digit National Provider Identifier.",
+        attrs=(("inputmode", "numeric"), ("maxlength", "10")),
+        to_judge=False,
+    ),
+    Question(
+        "planned_date_of_service", "request", Kind.DATE, "Date of service", short="Date of service",
+        help="The planned date, or for a post-service request the date it was given. Coverage is judged "
+        "against the policy version in effect on this date.",
     ),
     Question(
         "urgency", "request", Kind.CHOICE, "Urgency",
@@ -301,9 +354,13 @@ def cleared_fields(before: Mapping, after: Mapping) -> list[str]:
     return [q.name for q in QUESTIONS if is_answered(before.get(q.name)) and not is_answered(after.get(q.name))]
 
 
-def missing(answers: Mapping) -> list[str]:
-    """Required questions that are asked but not answered yet, in the order they are asked."""
-    return [q.name for q in QUESTIONS if q.required and applies(q.name, answers) and not is_answered(answers.get(q.name))]
+def missing(answers: Mapping, *, to_judge: bool = False) -> list[str]:
+    """Required questions that are asked but not answered yet, in the order they are asked; with
+    `to_judge`, only those the criteria are judged on."""
+    return [
+        q.name for q in QUESTIONS
+        if q.required and (q.to_judge or not to_judge) and applies(q.name, answers) and not is_answered(answers.get(q.name))
+    ]
 
 
 # --- What a step's page asks -----------------------------------------------------------------------

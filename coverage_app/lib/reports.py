@@ -25,6 +25,11 @@ class RequestRow:
     first_decided_at: dt.datetime | None  # the first determination; corrections don't restart it
     outcome: str | None  # of the determination in force: approved | adverse | None (pending)
     overturned: bool  # a medical director overturned a nurse's referral and approved
+    # The clock (lib/clocks.py): information asked for (the clock paused where the rules allow),
+    # an extension taken, information that never came (sent to physician review).
+    information_requested: bool = False
+    extended: bool = False
+    information_lapsed: bool = False
 
 
 @dataclass
@@ -34,6 +39,9 @@ class Counts:
     adverse: int = 0
     overturned: int = 0
     pending: int = 0
+    information_requested: int = 0
+    extended: int = 0
+    information_lapsed: int = 0
 
 
 @dataclass
@@ -74,6 +82,9 @@ def build(rows: Iterable[RequestRow], services: Iterable[str], groups: Iterable[
             counts.adverse += row.outcome == ADVERSE
             counts.overturned += row.overturned
             counts.pending += row.outcome is None
+            counts.information_requested += row.information_requested
+            counts.extended += row.extended
+            counts.information_lapsed += row.information_lapsed
         if row.first_decided_at is None:
             continue
         hours.append((row.first_decided_at - row.received_at).total_seconds() / 3600)
@@ -87,12 +98,16 @@ def build(rows: Iterable[RequestRow], services: Iterable[str], groups: Iterable[
     return report
 
 
+OUTCOME_FIGURES = ("received", "approved", "adverse", "overturned", "pending")
+CLOCK_FIGURES = ("information_requested", "extended", "information_lapsed")
+
+
 def as_csv_rows(report: Report, service_names: dict[str, str], group_names: dict[tuple[str, str], str]):
     """(section, group, figure, value) rows for a spreadsheet."""
     yield ("section", "group", "figure", "value")
     for key, counts in [*report.by_service.items(), ("total", report.total)]:
         name = service_names.get(key, key)
-        for figure in ("received", "approved", "adverse", "overturned", "pending"):
+        for figure in (*OUTCOME_FIGURES, *CLOCK_FIGURES):
             yield ("requests", name, figure, getattr(counts, figure))
     yield ("time to decision", "all", "median hours", _round(report.median_hours))
     yield ("time to decision", "all", "90th percentile hours", _round(report.p90_hours))

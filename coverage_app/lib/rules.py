@@ -230,7 +230,7 @@ def case_from_mapping(data: object) -> Case:
 def case_from_answers(answers: Mapping) -> Case:
     """The Case for a questionnaire's answers (lib/questions.py), once every question asked is
     answered; raises InvalidCase naming the first that is not."""
-    gaps = questions.missing(answers)
+    gaps = questions.missing(answers, to_judge=True)
     if gaps:
         raise InvalidCase(gaps[0], "is not answered yet")
     answers = questions.without_inapplicable(answers)

@@ -48,6 +48,9 @@ def seeded(transactional_db):
     importlib.import_module(
         "coverage_app.migrations.0006_letter_wording_and_frozen_determinations"
     ).load_wording(apps, None)
+    importlib.import_module("coverage_app.migrations.0018_clocks_notices_documents_and_letter_elements").load(
+        apps, None
+    )
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 """`manage.py export_letters --date YYYY-MM-DD DIR [--merged]`: the day's letters for the mailroom.
 
-Writes every letter issued that day (in the plan's time zone) as DIR/<reference>.pdf, and with
---merged also DIR/letters-YYYY-MM-DD.pdf holding them all, in the order issued, to print at once.
+Writes every letter and notice issued that day (in the plan's time zone: determinations' letters,
+requests for information, notices of extension) as DIR/<reference>.pdf, and with --merged also
+DIR/letters-YYYY-MM-DD.pdf holding them all, in the order issued, to print at once.
 """
 
 import datetime as dt
+import heapq
 from io import BytesIO
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from coverage_app.lib import rules
-from coverage_app.models import Determination
+from coverage_app.models import Determination, Notice
 
 
 class Command(BaseCommand):
@@ -35,16 +37,24 @@ class Command(BaseCommand):
 
         tz = timezone.get_current_timezone()
         start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-        letters = (
-            Determination.objects.filter(decided_at__gte=start, decided_at__lt=start + dt.timedelta(days=1))
+        end = start + dt.timedelta(days=1)
+        # Letters and notices in the order issued; one of each in memory at a time.
+        letters = heapq.merge(
+            Determination.objects.filter(decided_at__gte=start, decided_at__lt=end)
             .order_by("decided_at", "id")
-            .values_list("reference_number", "letter__pdf")
+            .values_list("decided_at", "reference_number", "letter__pdf")
+            .iterator(chunk_size=20),
+            Notice.objects.filter(issued_at__gte=start, issued_at__lt=end)
+            .order_by("issued_at", "id")
+            .values_list("issued_at", "reference_number", "pdf")
+            .iterator(chunk_size=20),
+            key=lambda row: row[0],
         )
         merged = PdfWriter() if options["merged"] else None
         count = 0
         try:
             # One letter in memory at a time: a day's mail can run to thousands.
-            for reference, pdf in letters.iterator(chunk_size=20):
+            for _issued_at, reference, pdf in letters:
                 data = bytes(pdf)
                 (folder / f"{reference}.pdf").write_bytes(data)
                 if merged is not None:

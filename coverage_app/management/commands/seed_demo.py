@@ -15,12 +15,15 @@ from coverage_app import roles, services, workflow
 from coverage_app.models import Determination, Review, ReviewerProfile
 from coverage_app.services import review_create
 
+# Where the demo's infusions are given.
+FACILITY = {"units_requested": 1, "servicing_facility": "Riverside Cancer Center", "servicing_npi": "1245319599"}
+
 DEMO_ACCOUNTS = [
     # username, password, first, last, role, staff, reviewer profile
     ("nurse", "nurse-0261", "Maria", "Lopez", roles.NURSE, False,
-     {"degree": "RN", "license_number": "RN-220731", "license_state": "CT", "specialty": "Oncology nursing"}),
+     {"degree": "RN", "license_number": "RN-220731", "license_state": "IL", "specialty": "Oncology nursing"}),
     ("director", "director-0261", "James", "Carter", roles.DIRECTOR, False,
-     {"degree": "MD", "license_number": "MD-048213", "license_state": "CT", "specialty": "Hematology"}),
+     {"degree": "MD", "license_number": "MD-048213", "license_state": "IL", "specialty": "Hematology"}),
     ("policy", "policy-0261", "Priya", "Shah", roles.POLICY_STAFF, True, {}),
 ]
 
@@ -32,6 +35,8 @@ DEMO_REVIEWS = [
         "urgency": Review.Urgency.URGENT,
         "line_of_business": Review.LineOfBusiness.COMMERCIAL,
         "member_name": "Alex Rivera",
+        "member_address_line1": "44 Maple Avenue", "member_city": "Chicago", "member_state": "IL", "member_zip": "60614",
+        **FACILITY,
         "member_id": "M10000001",
         "member_date_of_birth": dt.date(1968, 3, 14),
         "requesting_provider": "Dana Whitfield, MD, Riverside Cancer Center",
@@ -45,6 +50,8 @@ DEMO_REVIEWS = [
         "urgency": Review.Urgency.STANDARD,
         "line_of_business": Review.LineOfBusiness.MEDICARE_ADVANTAGE,
         "member_name": "Beatrice Owens",
+        "member_address_line1": "9 Orchard Lane", "member_city": "Oak Park", "member_state": "IL", "member_zip": "60302",
+        **FACILITY,
         "member_id": "M10000002",
         "member_date_of_birth": dt.date(1955, 11, 2),
         "requesting_provider": "Samuel Ortiz, MD, Lakeside Transplant Program",
@@ -58,6 +65,8 @@ DEMO_REVIEWS = [
         "urgency": Review.Urgency.STANDARD,
         "line_of_business": Review.LineOfBusiness.COMMERCIAL,
         "member_name": "Chen Wei",
+        "member_address_line1": "310 Asylum Street, Apt 4B", "member_city": "Chicago", "member_state": "IL", "member_zip": "60606",
+        **FACILITY,
         "member_id": "M10000003",
         "member_date_of_birth": dt.date(1979, 7, 21),
         "requesting_provider": "Dana Whitfield, MD, Riverside Cancer Center",
@@ -103,39 +112,60 @@ class Command(BaseCommand):
             self.decide(spec, users["nurse"], users["director"], now)
 
     def decide(self, spec, nurse, director, now):
+        spec = dict(spec)
+        path = spec.pop("path")
+        days_ago = spec.pop("days_ago", 2)
+        # A planned service two weeks ahead, or one given some days ago (post-service).
+        service_day = timezone.localdate(now) + dt.timedelta(days=-spec.pop("service_days_ago", -14))
         review = review_create(
-            received_at=now - dt.timedelta(days=2),
+            received_at=now - dt.timedelta(days=days_ago),
             urgency=Review.Urgency.STANDARD,
-            line_of_business=Review.LineOfBusiness.COMMERCIAL,
             assigned_to=nurse,
             status=Review.Status.IN_REVIEW,
-            planned_date_of_service=timezone.localdate(now) + dt.timedelta(days=14),
-            **spec,
+            **{"line_of_business": Review.LineOfBusiness.COMMERCIAL,
+               "planned_date_of_service": service_day, **spec},
         )
         notes = {"criterion_notes": {}, "overall_note": "Records from the transplant program reviewed."}
-        if spec["indication"] == Review.Indication.ENHANCE_CHIMERISM:
+        if path == "uphold":
             services.review_finish(action=workflow.REFER, review=review, user=nurse, expected_revision=review.revision, **notes)
             services.director_decide(
-                review=review,
-                user=director,
-                decision=workflow.UPHOLD,
-                peer_to_peer=Determination.PeerToPeer.OFFERED,
-                rationale=(
-                    "The chimerism study of September 21, 2026 shows 100% donor cells in the "
-                    "peripheral blood. With full donor chimerism there is no mixed chimerism for a "
-                    "boost to correct, and the records show no poor graft function."
-                ),
+                review=review, user=director, decision=workflow.UPHOLD,
+                peer_to_peer=Determination.PeerToPeer.OFFERED, rationale=RATIONALES[spec["case_number"]],
             )
-        else:
+        elif path == "approve":
             services.review_finish(action=workflow.APPROVE, review=review, user=nurse, expected_revision=review.revision, **notes)
-        self.stdout.write(f"created decided review {spec['case_number']} with its letter")
+        elif path == "ask":
+            services.information_request(
+                review=review, user=nurse, needed=["HPC-2a"], expected_revision=review.revision,
+                detail="The complete blood counts of the last 30 days, and the transfusion record.",
+            )
+        elif path == "extend":
+            services.review_extend(
+                review=review, user=nurse, reason="member_requested", expected_revision=review.revision,
+                justification="Your doctor is sending the results of a bone marrow test done this week.",
+            )
+        self.stdout.write(f"created review {spec['case_number']} ({path}) with its letter or notice")
 
 
-# Two finished cases, so a newcomer sees both kinds of letter at once.
+RATIONALES = {
+    "UR-DEMO-0005": "The chimerism study of September 21, 2026 shows 100% donor cells in the peripheral "
+    "blood. With full donor chimerism there is no mixed chimerism for a boost to correct, and the records "
+    "show no poor graft function.",
+    "UR-DEMO-0006": "The records show an autologous transplant, with the member's own cells: there is no "
+    "donor whose lymphocytes could be infused.",
+}
+
+
+# Cases issued today with their letter or notice, so that `export_letters --date <today>` shows every
+# kind: approvals (one post-service), adverse determinations (commercial and Medicare Advantage), a
+# request for information and a notice of extension.
 DECIDED_CASES = [
     {
         "case_number": "UR-DEMO-0004",
+        "path": "approve",
         "member_name": "Dora Fischer",
+        "member_address_line1": "27 Prospect Street", "member_city": "Evanston", "member_state": "IL", "member_zip": "60201",
+        **FACILITY,
         "member_id": "M10000004",
         "member_date_of_birth": dt.date(1961, 9, 30),
         "requesting_provider": "Dana Whitfield, MD, Riverside Cancer Center",
@@ -151,7 +181,10 @@ DECIDED_CASES = [
     },
     {
         "case_number": "UR-DEMO-0005",
+        "path": "uphold",
         "member_name": "Elliot Park",
+        "member_address_line1": "5 Church Road", "member_city": "Naperville", "member_state": "IL", "member_zip": "60540",
+        **FACILITY,
         "member_id": "M10000005",
         "member_date_of_birth": dt.date(1984, 1, 17),
         "requesting_provider": "Samuel Ortiz, MD, Lakeside Transplant Program",
@@ -166,5 +199,91 @@ DECIDED_CASES = [
         "donor_chimerism_percent": Decimal("100.0"),
         "chimerism_study_date": dt.date(2026, 9, 21),
         "chimerism_specimen": Review.Specimen.PERIPHERAL_BLOOD,
+    },
+    {
+        "case_number": "UR-DEMO-0006",
+        "path": "uphold",
+        "line_of_business": Review.LineOfBusiness.MEDICARE_ADVANTAGE,
+        "member_name": "Frances Moreau",
+        "member_address_line1": "81 Wolcott Hill Road", "member_city": "Evanston", "member_state": "IL",
+        "member_zip": "60201",
+        **FACILITY,
+        "member_id": "M10000006",
+        "member_date_of_birth": dt.date(1951, 5, 8),
+        "requesting_provider": "Samuel Ortiz, MD, Lakeside Transplant Program",
+        "provider_npi": "1245319599",
+        "service": Review.Service.DLI,
+        "diagnosis_codes": ["C90.02"],
+        "had_transplant": True,
+        "transplant_type": Review.TransplantType.AUTOLOGOUS,
+        "transplant_date": dt.date(2025, 10, 14),
+        "hematologic_malignancy": True,
+        "indication": Review.Indication.RELAPSED,
+    },
+    {
+        "case_number": "UR-DEMO-0007",
+        "path": "approve",
+        "request_type": Review.RequestType.POST_SERVICE,
+        "days_ago": 1,
+        "service_days_ago": 10,
+        "member_name": "Gabriel Santos",
+        "member_address_line1": "12 Elm Street", "member_address_line2": "Apartment 3", "member_city": "Chicago",
+        "member_state": "IL", "member_zip": "60622",
+        **FACILITY,
+        "member_id": "M10000007",
+        "member_date_of_birth": dt.date(1972, 12, 1),
+        "requesting_provider": "Dana Whitfield, MD, Riverside Cancer Center",
+        "provider_npi": "1234567893",
+        "service": Review.Service.DLI,
+        "diagnosis_codes": ["C92.02"],
+        "had_transplant": True,
+        "transplant_type": Review.TransplantType.ALLOGENEIC,
+        "transplant_date": dt.date(2025, 4, 2),
+        "same_donor": True,
+        "hematologic_malignancy": True,
+        "indication": Review.Indication.PERSISTENT,
+    },
+    {
+        "case_number": "UR-DEMO-0008",
+        "path": "ask",
+        "days_ago": 3,
+        "member_name": "Hana Kowalski",
+        "member_address_line1": "230 Farmington Avenue", "member_city": "Chicago", "member_state": "IL",
+        "member_zip": "60622",
+        **FACILITY,
+        "member_id": "M10000008",
+        "member_date_of_birth": dt.date(1966, 2, 19),
+        "requesting_provider": "Samuel Ortiz, MD, Lakeside Transplant Program",
+        "provider_npi": "1245319599",
+        "service": Review.Service.HPC_BOOST,
+        "diagnosis_codes": ["D46.9"],
+        "had_transplant": True,
+        "transplant_type": Review.TransplantType.ALLOGENEIC,
+        "transplant_date": dt.date(2026, 7, 1),
+        "same_donor": True,
+        "indication": Review.Indication.PROMOTE_ENGRAFTMENT,
+        "graft_function_evidence": ["persistent_cytopenias"],
+    },
+    {
+        "case_number": "UR-DEMO-0009",
+        "path": "extend",
+        "days_ago": 3,
+        "line_of_business": Review.LineOfBusiness.MEDICARE_ADVANTAGE,
+        "member_name": "Ivan Petrov",
+        "member_address_line1": "17 Shield Street", "member_city": "Oak Park", "member_state": "IL",
+        "member_zip": "60304",
+        **FACILITY,
+        "member_id": "M10000009",
+        "member_date_of_birth": dt.date(1949, 8, 23),
+        "requesting_provider": "Dana Whitfield, MD, Riverside Cancer Center",
+        "provider_npi": "1234567893",
+        "service": Review.Service.DLI,
+        "diagnosis_codes": ["C92.02"],
+        "had_transplant": True,
+        "transplant_type": Review.TransplantType.ALLOGENEIC,
+        "transplant_date": dt.date(2025, 9, 9),
+        "same_donor": True,
+        "hematologic_malignancy": True,
+        "indication": Review.Indication.RELAPSED,
     },
 ]
