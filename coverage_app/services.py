@@ -554,8 +554,10 @@ def information_request(
     changed = _set_clock(review, clock)
     _save(review, ["status", *changed])
     _event(review, user, move, respond_by=clock.information_respond_by.isoformat(), needed=needed)
+    # Why each record is needed: the criterion it bears on, in the words of the version in force.
+    criteria = {c.code: c.statement for c in judge(review).version.criteria.all()}
     content = {
-        "needed": [allowed[code] for code in needed],
+        "needed": [f"{allowed[code]} Why: criterion {code} of the policy, “{criteria[code]}”" for code in needed],
         "detail": detail,
         "respond_by": _when(clock.information_respond_by),
         "decide_by": _when(review.due_at),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from coverage_app import roles, selectors, services
+from coverage_app import roles, selectors, services, workflow
 from coverage_app.forms import (
     DocumentForm,
     ExtensionForm,
@@ -24,9 +24,23 @@ def _back(review) -> HttpResponse:
     return redirect("review_detail", review_id=review.public_id)
 
 
+def _not_yours(request: HttpRequest, review) -> HttpResponse | None:
+    """Back to the review, with why, when this nurse may not touch its clock (the services refuse
+    the POST too)."""
+    if review.assigned_to_id != request.user.pk:
+        messages.warning(request, "Assign this review to yourself to work on it.")
+        return _back(review)
+    if review.status not in workflow.OPEN_FOR_NURSE:
+        messages.info(request, f"Review {review.case_number} is {review.get_status_display().lower()}.")
+        return _back(review)
+    return None
+
+
 @roles.role_required(roles.NURSE)
 def information_request(request: HttpRequest, review_id) -> HttpResponse:
     review = review_or_404(review_id)
+    if (blocked := _not_yours(request, review)) is not None:
+        return blocked
     form = InformationRequestForm(request.POST or None, choices=services.information_choices(review.service))
     revision = review.revision
     if request.method == "POST" and form.is_valid():
@@ -69,10 +83,12 @@ def _preview(review):
 def information_received(request: HttpRequest, review_id) -> HttpResponse:
     review = review_or_404(review_id)
     form = InformationReceivedForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, f"What arrived: {' '.join(form.errors['note'])} Nothing was saved.")
+        return _back(review)
     try:
         services.information_received(
-            review=review, user=request.user, note=note, expected_revision=posted_revision(request)
+            review=review, user=request.user, note=form.cleaned_data["note"], expected_revision=posted_revision(request)
         )
     except services.ReviewStateError as e:
         messages.error(request, str(e))
@@ -84,6 +100,8 @@ def information_received(request: HttpRequest, review_id) -> HttpResponse:
 @roles.role_required(roles.NURSE)
 def extend(request: HttpRequest, review_id) -> HttpResponse:
     review = review_or_404(review_id)
+    if (blocked := _not_yours(request, review)) is not None:
+        return blocked
     form = ExtensionForm(request.POST or None, choices=services.extension_reasons(review))
     revision = review.revision
     if request.method == "POST" and form.is_valid():

@@ -212,3 +212,14 @@ def test_a_physician_decides_a_lapsed_review_on_the_record(client, nurse, direct
         clinical_reasons="The records showing relapse that we asked for did not arrive.",
     )
     assert d.is_adverse and Review.objects.get(pk=review.pk).status == Review.Status.ADVERSE_DETERMINATION
+
+
+def test_the_clock_pages_send_a_nurse_back_from_a_review_not_hers_or_finished(client, nurse, make_review, approved):
+    client.force_login(nurse)
+    unassigned = make_review()
+    for name in ("information_request", "review_extend"):
+        r = client.get(_url(name, unassigned), follow=True)
+        assert r.redirect_chain[-1][0] == reverse("review_detail", kwargs={"review_id": unassigned.public_id})
+        assert "Assign this review to yourself" in r.content.decode()
+        r = client.get(_url(name, approved.review), follow=True)
+        assert "is approved." in r.content.decode()

@@ -84,6 +84,19 @@ def test_it_prints_the_approval_with_what_is_authorized_on_one_page_a_copy(appro
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 2  # the member's page and the provider's
 
 
+def test_it_prints_a_medicare_advantage_approval_with_the_same_authorization_and_no_appeal(nurse, nurse_review):
+    _set(nurse_review, line_of_business="medicare_advantage", units_requested=2)
+    complete_answers(nurse_review)
+    services.review_finish(action="approve", review=nurse_review, user=nurse, criterion_notes={}, overall_note="",
+                           expected_revision=nurse_review.revision)
+    pdf = bytes(nurse_review.determinations.get().letter.pdf)
+    member, _provider = _copies(pdf)
+    assert _missing(member, [*EVERY_LETTER, *MEMBER_ADDRESS, "Decision: approved", "Infusions approved 2",
+                             "Servicing facility Riverside Cancer Center"]) == []
+    assert "appeal" not in member.lower()
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 2
+
+
 def test_it_gives_a_commercial_adverse_determination_every_element_of_the_erisa_and_aca_rules(upheld):
     member, provider = _copies(bytes(upheld.letter.pdf))
     for copy in (member, provider):
@@ -177,6 +190,7 @@ def test_it_prints_a_request_for_information_with_what_is_needed_and_by_when(nur
         *EVERY_LETTER,
         "Request for information", f"Notice reference {notice.reference_number}",
         "Records showing relapsed, persistent or refractory disease",
+        "Why: criterion DLI-3 of the policy, “The indication is relapsed, persistent or refractory disease",
         "The bone marrow biopsy report of May 2.",
         # 2560.503-1(f)(2)(iii)(A), (f)(4): the extension, the 45 days, the pause
         "This notice extends the time we have to decide by up to 15 days",
