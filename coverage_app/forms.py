@@ -16,6 +16,7 @@ from coverage_app import selectors, workflow
 from coverage_app.form_rendering import QUESTION_RENDERER
 from coverage_app.lib import clocks, icd10, npi, questions
 from coverage_app.lib.deadlines import RequestType
+from coverage_app.lib.us_states import US_STATES
 from coverage_app.lib.questions import Kind
 from coverage_app.lib.usdates import long_date
 from coverage_app.lib.vocabulary import Indication
@@ -23,13 +24,12 @@ from coverage_app.models import Determination
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 120
 ZIP_CODE = re.compile(r"\d{5}(-\d{4})?")
+STATE_CODES = frozenset(code for code, _name in US_STATES)
 # No date a request holds (birth, transplant, study, service) comes before this: a year such as
 # 0001 is a slip of the keyboard, not a date.
 EARLIEST_PLAUSIBLE_DATE = dt.date(1900, 1, 1)
 # A prior-authorization request is for a service planned within a year of asking.
 LONGEST_PLANNING_DAYS = 366
-# More choices than this are offered as a drop-down list.
-LONGEST_RADIO_LIST = 12
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 QUESTION_TEMPLATE = "coverage_app/forms/question.html"
 
@@ -61,8 +61,6 @@ def _field(q: questions.Question, answers: dict) -> forms.Field:
             )
         case Kind.CHOICE:
             offered = [(c.value, c.label) for c in questions.offered(q.name, answers)]
-            if len(offered) > LONGEST_RADIO_LIST:  # a state: a list to pick from, not 56 radios
-                return forms.ChoiceField(choices=[("", "Choose…"), *offered], widget=forms.Select(attrs=attrs), **common)
             return forms.ChoiceField(choices=offered, widget=forms.RadioSelect, **common)
         case Kind.CHOICES:
             offered = [(c.value, c.label) for c in questions.offered(q.name, answers)]
@@ -210,6 +208,12 @@ class RequestForm(StepForm):
 
     def clean_servicing_npi(self):
         return self._npi("servicing_npi")
+
+    def clean_member_state(self):
+        value = self.cleaned_data["member_state"].strip().upper()
+        if value and value not in STATE_CODES:
+            raise forms.ValidationError(f"{value} is not a US state or territory: enter its two-letter postal code, e.g. IL.")
+        return value
 
     def clean_member_zip(self):
         value = self.cleaned_data["member_zip"].strip()

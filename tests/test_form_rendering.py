@@ -41,7 +41,7 @@ def test_the_step_forms_use_it_and_it_covers_every_kind_of_text_input():
             "diagnosis_codes"} <= names
     kinds = {questions.BY_NAME[name].kind for name in names}
     assert kinds == {questions.Kind.TEXT, questions.Kind.DATE, questions.Kind.DECIMAL, questions.Kind.LONG_TEXT,
-                     questions.Kind.CODES, questions.Kind.NUMBER, questions.Kind.CHOICE}  # a state: a drop-down
+                     questions.Kind.CODES, questions.Kind.NUMBER}
 
 
 @pytest.mark.parametrize("step, name", WRITTEN)

@@ -30,7 +30,7 @@ def test_it_saves_the_mailing_address_the_facility_and_the_request_type(logged_i
 
 @pytest.mark.parametrize("field, value, message", [
     ("member_zip", "6062", "Enter a ZIP code of 5 digits, or ZIP+4 such as 60690-0261."),
-    ("member_state", "XX", "Select a valid choice. XX is not one of the available choices."),
+    ("member_state", "XX", "XX is not a US state or territory: enter its two-letter postal code, e.g. IL."),
     ("member_address_line1", "", "This field is required."),
     ("units_requested", "0", "Ensure this value is greater than or equal to 1."),
     ("units_requested", "11", "Ensure this value is less than or equal to 10."),
@@ -61,6 +61,6 @@ def test_a_post_service_request_is_for_a_service_already_given_and_never_urgent(
     assert timezone.localtime(review.due_at) == timezone.localtime(review.received_at) + dt.timedelta(days=30)
 
 
-def test_the_state_is_a_list_to_pick_from(logged_in):
-    page = logged_in.get(reverse("review_new")).content.decode()
-    assert '<select name="member_state"' in page and '<option value="IL">Illinois</option>' in page
+def test_the_state_is_its_postal_code_in_capitals(logged_in):
+    assert logged_in.post(reverse("review_new"), {**COMPLETE_REQUEST, "member_state": "il"}).status_code == 302
+    assert Review.objects.get().member_state == "IL"

@@ -22,7 +22,6 @@ from decimal import Decimal
 from enum import StrEnum
 
 from coverage_app.lib.deadlines import LineOfBusiness, RequestType, Urgency
-from coverage_app.lib.us_states import US_STATES
 from coverage_app.lib.vocabulary import Indication, Service, TransplantType
 
 
@@ -141,8 +140,8 @@ QUESTIONS: tuple[Question, ...] = (
     ),
     Question("member_city", "request", Kind.TEXT, "City", max_length=60, attrs=(("autocomplete", "off"),), to_judge=False),
     Question(
-        "member_state", "request", Kind.CHOICE, "State", choices=tuple(Choice(code, name) for code, name in US_STATES),
-        to_judge=False,
+        "member_state", "request", Kind.TEXT, "State", max_length=2, help="The two-letter postal code, e.g. IL.",
+        attrs=(("autocomplete", "off"), ("maxlength", "2")), to_judge=False,
     ),
     Question(
         "member_zip", "request", Kind.TEXT, "ZIP code", max_length=10, help="5 digits, or ZIP+4 (60690-0261).",

@@ -15,7 +15,7 @@ def fill_request(page: Page, *, service: str, member_id: str = "M20000001", dos:
     page.get_by_label("Member date of birth").fill("1970-04-02")
     page.get_by_label("Member mailing address").fill("12 Elm Street")
     page.get_by_label("City").fill("Chicago")
-    page.locator("#id_member_state").select_option("IL")
+    page.locator("#id_member_state").fill("IL")
     page.get_by_label("ZIP code").fill("60622")
     page.get_by_label("Commercial / employer plan (ERISA)").check()
     page.get_by_label("Prior authorization (before the service)").check()
