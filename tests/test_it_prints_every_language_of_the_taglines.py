@@ -299,7 +299,8 @@ def test_english_text_is_still_set_in_dejavu_sans_alone():
 def test_the_latin_cyrillic_greek_and_cjk_taglines_can_be_read_back_from_the_pdf(pdf):
     """pdftotext finds them word for word. (Complex scripts, shaped into ligatures and reordered,
     need not extract as typed, so they are proved by the fonts above instead.)"""
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
+    # -raw: in the order drawn, each cell whole (the taglines stand side by side in table cells).
+    result = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True)
 
     def squeeze(text):
         return "".join(unicodedata.normalize("NFKC", text).split())
@@ -333,8 +334,8 @@ def test_right_to_left_taglines_are_marked_right_to_left():
         {"notice": taglines.english_notice(PHONE, TTY), "taglines": all_taglines()},
     )
     for tagline, text in all_taglines():
-        assert f'<p lang="{tagline.code}" dir="{tagline.direction}"' in html
-    assert '<p lang="ar" dir="rtl"' in html and '<p lang="es" dir="ltr"' in html
+        assert f'<td lang="{tagline.code}" dir="{tagline.direction}"' in html
+    assert '<td lang="ar" dir="rtl"' in html and '<td lang="es" dir="ltr"' in html
 
 
 def test_the_check_sees_a_system_font_for_what_it_is():
