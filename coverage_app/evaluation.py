@@ -1,10 +1,12 @@
 """Judging a case against the policy version in effect on its date of service."""
 
+import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils import timezone
 
-from coverage_app.lib import rules
+from coverage_app.lib import questions, rules
 from coverage_app.models import PolicyVersion
 from coverage_app.selectors import NoVersionInEffect, policy_version_in_effect
 
@@ -33,6 +35,29 @@ def judge(review) -> VersionedDetermination:
     """A review judged on its saved answers: what the summary shows, what a nurse's approval and a
     director's decision issue. Raises rules.InvalidCase naming the first question not answered."""
     return determine(rules.case_from_answers(review.answers()))
+
+
+def appeal_answers(appeal) -> dict:
+    """The answers an appeal is judged on: the review's, with those the appeal corrected."""
+    corrected = {name: _typed(name, value) for name, value in appeal.answers.items() if name in questions.BY_NAME}
+    return questions.without_inapplicable({**appeal.review.answers(), **corrected})
+
+
+def _typed(name: str, value):
+    """An answer as the appeal stores it in JSON (dates and decimals as text), as the review holds it."""
+    kind = questions.BY_NAME[name].kind
+    if value in (None, ""):
+        return value
+    if kind is questions.Kind.DATE:
+        return dt.date.fromisoformat(value)
+    if kind is questions.Kind.DECIMAL:
+        return Decimal(value)
+    return value
+
+
+def judge_appeal(appeal) -> VersionedDetermination:
+    """The rules run again on the appeal's answers, with no deference to the first decision."""
+    return determine(rules.case_from_answers(appeal_answers(appeal)))
 
 
 def criteria_shown(review) -> list[str]:

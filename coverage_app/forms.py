@@ -20,7 +20,7 @@ from coverage_app.lib.us_states import US_STATES
 from coverage_app.lib.questions import Kind
 from coverage_app.lib.usdates import long_date
 from coverage_app.lib.vocabulary import Indication
-from coverage_app.models import Determination
+from coverage_app.models import Appeal, Determination
 
 OLDEST_PLAUSIBLE_AGE_YEARS = 120
 ZIP_CODE = re.compile(r"\d{5}(-\d{4})?")
@@ -105,9 +105,9 @@ class StepForm(forms.Form):
     step: str
     default_renderer = QUESTION_RENDERER
 
-    def __init__(self, data=None, *, answers: dict, complete: bool = True):
+    def __init__(self, data=None, *, answers: dict, complete: bool = True, prefix: str | None = None):
         asked = questions.asked_on(self.step, answers)
-        super().__init__(data, initial={q.name: _initial(q, answers.get(q.name)) for q in asked})
+        super().__init__(data, initial={q.name: _initial(q, answers.get(q.name)) for q in asked}, prefix=prefix)
         self.answers = answers
         self.complete = complete
         for q in asked:
@@ -519,3 +519,98 @@ class ExtensionForm(forms.Form):
 class DocumentForm(forms.Form):
     file = forms.FileField(label="Document (PDF or image, up to 10 MB)")
     description = forms.CharField(label="Description", required=False, max_length=200)
+
+
+# --- Appeals -----------------------------------------------------------------------------------------
+
+
+class AppealForm(forms.Form):
+    requester = forms.ChoiceField(label="Who is appealing", choices=Appeal.Requester.choices, widget=forms.RadioSelect)
+    representative_name = forms.CharField(label="Representative's name", required=False, max_length=200)
+    appointment_on_file = forms.BooleanField(
+        label="The appointment of representative form is on file", required=False,
+        help_text="For Medicare Advantage, form CMS-1696 or an equivalent signed by the member.",
+    )
+    received_at = forms.DateTimeField(
+        label="Received", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], help_text="The date and time the appeal arrived.",
+    )
+    channel = forms.ChoiceField(label="Received by", choices=Appeal.Channel.choices, widget=forms.RadioSelect)
+    member_asks_expedited = forms.BooleanField(label="The member asks for an expedited (fast) appeal", required=False)
+    physician_says_urgent = forms.BooleanField(
+        label="The member's physician says the standard time could seriously jeopardize the member's life, "
+        "health or ability to regain maximum function", required=False,
+        help_text="A physician's word makes the appeal expedited without further question.",
+    )
+    new_information = forms.CharField(
+        label="New information sent with the appeal", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class GoodCauseForm(forms.Form):
+    good_cause = forms.CharField(
+        label="Good cause for the late appeal", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: the member was in hospital, or did not receive the letter.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Decision on the appeal", widget=forms.RadioSelect,
+        choices=[("overturned", "Overturn: approve the request"), ("upheld", "Uphold: the service is not approved")],
+    )
+    rationale = forms.CharField(
+        label="Your rationale, afresh", max_length=5000, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Decide on the whole record, the new information included, without deference to the first decision.",
+    )
+    clinical_reasons = forms.CharField(
+        label="Clinical reasons, for the member (when upholding)", required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when the appeal's answers meet every criterion; printed in the letter.",
+    )
+    consultant_name = forms.CharField(label="Physician consulted", max_length=200,
+                                      help_text="In the treating physician's field, not consulted on the first decision.")
+    consultant_specialty = forms.ChoiceField(label="Consultant's specialty", choices=Appeal.Specialty.choices)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class OutsideDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label="Decision", choices=Appeal.Outside.choices[1:], widget=forms.RadioSelect)
+    decided_at = forms.DateTimeField(
+        label="Decided", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class ExternalReviewForm(forms.Form):
+    requested_at = forms.DateTimeField(
+        label="Requested", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    iro_name = forms.CharField(label="Independent review organization assigned", max_length=200)
+    expedited = forms.BooleanField(label="Expedited external review (decided within 72 hours)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False

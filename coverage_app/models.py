@@ -293,6 +293,15 @@ class ReviewEvent(models.Model):
         INFORMATION_NOT_RECEIVED = "information_not_received", "Information not received in time: sent to physician review"
         EXTENDED = "extended", "Decision time extended"
         DOCUMENT_ADDED = "document_added", "Document attached"
+        APPEAL_LOGGED = "appeal_logged", "Appeal received"
+        APPEAL_LATE_ACCEPTED = "appeal_late_accepted", "Late appeal accepted for good cause"
+        APPEAL_ANSWERS = "appeal_answers", "Answers corrected for the appeal"
+        APPEAL_UPHELD = "appeal_upheld", "Appeal upheld"
+        APPEAL_OVERTURNED = "appeal_overturned", "Appeal overturned: approved"
+        IRE_FORWARDED = "ire_forwarded", "Sent to the Independent Review Entity"
+        IRE_DECIDED = "ire_decided", "Independent Review Entity's decision recorded"
+        EXTERNAL_REQUESTED = "external_requested", "External review requested"
+        EXTERNAL_DECIDED = "external_decided", "External review decision recorded"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="events")
     # None: the app itself (manage.py lapse_information_requests), not a person.
@@ -331,6 +340,11 @@ class ReviewerProfile(models.Model):
     )
     specialty = models.CharField(
         max_length=100, blank=True, help_text='As printed on letters, e.g. "Hematology/Oncology".'
+    )
+    reports_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The reviewer's supervisor: a physician does not decide the appeal of a decision by the "
+        "person they report to.",
     )
 
     def __str__(self) -> str:
@@ -462,6 +476,7 @@ class AccessLog(models.Model):
         LETTER = "letter", "Letter"
         NOTICE = "notice", "Notice"
         DOCUMENT = "document", "Document"
+        APPEAL = "appeal", "Appeal"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
@@ -536,6 +551,8 @@ class Notice(models.Model):
     class Kind(models.TextChoices):
         INFORMATION_REQUEST = "information_request", "Request for information"
         EXTENSION = "extension", "Notice of extension"
+        APPEAL_DECISION = "appeal_decision", "Appeal decision"
+        IRE_FORWARDED = "ire_forwarded", "Notice: appeal sent to the Independent Review Entity"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference_number = models.CharField(max_length=20, unique=True)
@@ -583,3 +600,101 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Appeal(models.Model):
+    """An appeal of an adverse determination, as received: who asked, when and how, whether it is
+    expedited, what came with it, and when it must be decided (lib/appeals.py)."""
+
+    class Requester(models.TextChoices):
+        MEMBER = "member", "The member"
+        PROVIDER = "provider", "The requesting provider"
+        REPRESENTATIVE = "representative", "An authorized representative"
+
+    class Channel(models.TextChoices):
+        MAIL = "mail", "Mail"
+        FAX = "fax", "Fax"
+        PHONE = "phone", "Telephone"
+        PORTAL = "portal", "Portal"
+
+    class Status(models.TextChoices):
+        LATE = "late", "Late: waiting for good cause"
+        PENDING = "pending", "Waiting for decision"
+        OVERTURNED = "overturned", "Overturned: approved"
+        UPHELD = "upheld", "Upheld"
+        FORWARDED = "forwarded", "Upheld: forwarded to the Independent Review Entity"
+
+    OPEN_STATUSES = (Status.LATE, Status.PENDING)
+
+    class Specialty(models.TextChoices):
+        HEMATOLOGY_ONCOLOGY = "hematology_oncology", "Hematology/oncology"
+        TRANSPLANT = "transplant", "Blood and marrow transplantation"
+
+    class Outside(models.TextChoices):
+        """An outside reviewer's decision: the IRE (Medicare Advantage) or an IRO (external review)."""
+
+        NONE = "", "Not yet decided"
+        UPHELD = "upheld", "Upheld the denial"
+        REVERSED = "reversed", "Reversed: approve"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference_number = models.CharField(max_length=20, unique=True)
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="appeals")
+    determination = models.ForeignKey(Determination, on_delete=models.PROTECT, related_name="appeals")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    requester = models.CharField(max_length=20, choices=Requester.choices)
+    representative_name = models.CharField(max_length=200, blank=True)
+    appointment_on_file = models.BooleanField(default=False)
+    received_at = models.DateTimeField()
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    member_asks_expedited = models.BooleanField(default=False)
+    physician_says_urgent = models.BooleanField(default=False)
+    expedited = models.BooleanField(default=False)
+    new_information = models.TextField(blank=True)
+    late = models.BooleanField(default=False)
+    good_cause = models.TextField(blank=True)
+    good_cause_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    due_at = models.DateTimeField()
+    logged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    logged_at = models.DateTimeField(auto_now_add=True)
+    # Answers the appeal corrects (new information), over the review's own: the rules are run again
+    # on them, without deference to the first decision.
+    answers = models.JSONField(default=dict, blank=True)
+
+    # The decision, by a physician who took no part in the first one.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decider_name = models.CharField(max_length=200, blank=True)
+    decider_credentials = models.CharField(max_length=100, blank=True)
+    rationale = models.TextField(blank=True)
+    clinical_reasons = models.TextField(blank=True)
+    consultant_name = models.CharField(max_length=200, blank=True)
+    consultant_specialty = models.CharField(max_length=30, choices=Specialty.choices, blank=True)
+    decision_snapshot = models.JSONField(null=True, blank=True, help_text="The rules run again, as judged.")
+    approval = models.OneToOneField(
+        Determination, on_delete=models.PROTECT, null=True, blank=True, related_name="approving_appeal"
+    )
+    # Medicare Advantage: an upheld reconsideration goes to the Independent Review Entity.
+    ire_forwarded_at = models.DateTimeField(null=True, blank=True)
+    ire_outcome = models.CharField(max_length=10, choices=Outside.choices, blank=True)
+    ire_decided_at = models.DateTimeField(null=True, blank=True)
+    # Commercial: external review by an independent review organization.
+    external_requested_at = models.DateTimeField(null=True, blank=True)
+    external_expedited = models.BooleanField(default=False)
+    iro_name = models.CharField(max_length=200, blank=True)
+    external_due_at = models.DateTimeField(null=True, blank=True)
+    external_outcome = models.CharField(max_length=10, choices=Outside.choices, blank=True)
+    external_decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["status", "due_at"], name="appeal_status_due")]
+
+    def __str__(self) -> str:
+        return self.reference_number

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 NURSE = "Nurse reviewer"
 DIRECTOR = "Medical director"
 POLICY_STAFF = "Policy staff"
+APPEALS_COORDINATOR = "Appeals coordinator"
 # Not a group: what the app does by itself (manage.py lapse_information_requests). No user holds it.
 THE_APP = "The app itself, on schedule"
 

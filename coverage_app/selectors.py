@@ -9,6 +9,7 @@ from coverage_app.lib.reports import RequestRow
 from coverage_app.lib.usdates import long_date
 from coverage_app.models import (
     OPEN,
+    Appeal,
     CoveragePolicy,
     Criterion,
     Determination,
@@ -118,7 +119,10 @@ def review_determinations(review: Review) -> QuerySet:
     return (
         Determination.objects.filter(review=review)
         .select_related("supersedes")
-        .annotate(is_superseded=Exists(Determination.objects.filter(supersedes=OuterRef("pk"))))
+        .annotate(
+            is_superseded=Exists(Determination.objects.filter(supersedes=OuterRef("pk"))),
+            appealed=Exists(Appeal.objects.filter(determination=OuterRef("pk"))),
+        )
         .order_by("-decided_at", "-id")
     )
 
@@ -137,6 +141,29 @@ def notice_for_page(public_id) -> Notice:
 
 def document_for_page(public_id) -> Document:
     return Document.objects.select_related("review").get(public_id=public_id)
+
+
+def review_appeals(review: Review) -> QuerySet:
+    return Appeal.objects.filter(review=review).select_related("determination").order_by("received_at", "id")
+
+
+def open_appeals() -> QuerySet:
+    """Appeals not yet decided (late ones waiting for good cause included), soonest due first."""
+    return (
+        Appeal.objects.filter(status__in=(Appeal.Status.LATE, Appeal.Status.PENDING))
+        .select_related("review", "determination")
+        .order_by("due_at", "id")
+    )
+
+
+def determination_by_reference(reference: str) -> Determination | None:
+    return Determination.objects.select_related("review").filter(reference_number=reference).first()
+
+
+def appeal_for_page(public_id) -> Appeal:
+    return Appeal.objects.select_related(
+        "review", "determination", "logged_by", "good_cause_accepted_by"
+    ).get(public_id=public_id)
 
 
 def determination_for_page(public_id) -> Determination:
@@ -161,11 +188,12 @@ def report_rows(start, end) -> list:
             information_lapsed=Exists(
                 ReviewEvent.objects.filter(review=OuterRef("pk"), action=ReviewEvent.Action.INFORMATION_NOT_RECEIVED)
             ),
+            approved_on_appeal=Exists(Appeal.objects.filter(review=OuterRef("pk"), approval__isnull=False)),
         )
         .values_list(
             "service", "urgency", "line_of_business", "received_at", "due_at",
             "first_decided_at", "outcome", "overturned",
-            "information_requested", "extended", "information_lapsed",
+            "information_requested", "extended", "information_lapsed", "approved_on_appeal",
         )
     )
     return [RequestRow(*row) for row in rows]

@@ -2,19 +2,21 @@
 ReviewEvent saying who did it and when."""
 
 import contextlib
+import datetime as dt
 import hashlib
 import secrets
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from coverage_app import roles, workflow
+from coverage_app import evaluation, roles, workflow
 from coverage_app.evaluation import judge, snapshot
 from coverage_app.letters import render_letter, wording_in_effect
-from coverage_app.lib import clocks, decisions, letter_text, questions, rules, uploads
+from coverage_app.lib import appeals, clocks, decisions, letter_text, questions, rules, uploads
 from coverage_app.lib.usdates import long_date, short_datetime
-from coverage_app.models import AccessLog, Determination, Document, Letter, Notice, Review, ReviewEvent
+from coverage_app.models import AccessLog, Appeal, Determination, Document, Letter, Notice, Review, ReviewEvent
 from coverage_app.notices import render_notice
 from coverage_app.workflow import ReviewStateError
 
@@ -687,3 +689,310 @@ def document_add(*, review: Review, user, upload, description: str = "") -> Docu
     document.save(force_insert=True)
     _event(review, user, move, document=str(document.public_id), name=document.original_name)
     return document
+
+
+# --- Appeals (lib/appeals.py) -------------------------------------------------------------------------
+
+APPEAL_INTAKE_ROLES = (roles.APPEALS_COORDINATOR, roles.NURSE)
+
+
+@contextlib.contextmanager
+def _appeal_step_context():
+    """lib.appeals' refusals, as the services' own error."""
+    try:
+        yield
+    except appeals.AppealError as e:
+        raise ReviewStateError(str(e), field=e.field) from None
+
+
+def _appeal_step(step):
+    with _appeal_step_context():
+        return step()
+
+
+@transaction.atomic
+def appeal_log(
+    *,
+    determination: Determination,
+    user,
+    requester: str,
+    received_at,
+    channel: str,
+    representative_name: str = "",
+    appointment_on_file: bool = False,
+    member_asks_expedited: bool = False,
+    physician_says_urgent: bool = False,
+    new_information: str = "",
+) -> Appeal:
+    """An appeals coordinator or a nurse records an appeal of an adverse determination in force.
+    A late one is recorded and flagged, waiting for a coordinator to accept it for good cause."""
+    if not any(roles.has_role(user, role) for role in APPEAL_INTAKE_ROLES):
+        raise PermissionDenied("Only an appeals coordinator or a nurse reviewer logs an appeal.")
+    determination = Determination.objects.select_for_update().select_related("review").get(pk=determination.pk)
+    review = determination.review
+    if not determination.is_adverse or Determination.objects.filter(supersedes=determination).exists():
+        raise ReviewStateError(f"{determination.reference_number} is not an adverse determination in force.")
+    if determination.appeals.exists():
+        raise ReviewStateError(f"An appeal of {determination.reference_number} is already recorded.")
+    if requester == Appeal.Requester.REPRESENTATIVE:
+        if not representative_name.strip():
+            raise ReviewStateError("Name the representative.", field="representative_name")
+        if not appointment_on_file:
+            raise ReviewStateError(
+                "A representative acts for the member once the appointment form is on file: get it first.",
+                field="appointment_on_file",
+            )
+    else:
+        representative_name, appointment_on_file = "", False
+    if received_at > timezone.now():
+        raise ReviewStateError("The appeal cannot be received in the future.", field="received_at")
+    # Forms give minutes: an appeal logged in the minute of the decision is not before it.
+    if received_at < determination.decided_at.replace(second=0, microsecond=0):
+        raise ReviewStateError("The appeal cannot be received before the decision it appeals.", field="received_at")
+    expedited = _appeal_step(
+        lambda: appeals.is_expedited(review.request_type, member_asks_expedited, physician_says_urgent)
+    )
+    letter_date = timezone.localtime(determination.decided_at).date()
+    late = appeals.is_late(timezone.localtime(received_at).date(), letter_date, review.line_of_business)
+    appeal = Appeal.objects.create(
+        reference_number=new_reference_number(received_at, prefix="A"),
+        review=review,
+        determination=determination,
+        status=Appeal.Status.LATE if late else Appeal.Status.PENDING,
+        requester=requester,
+        representative_name=representative_name.strip(),
+        appointment_on_file=appointment_on_file,
+        received_at=received_at,
+        channel=channel,
+        member_asks_expedited=member_asks_expedited,
+        physician_says_urgent=physician_says_urgent,
+        expedited=expedited,
+        new_information=new_information.strip(),
+        late=late,
+        due_at=appeals.due_at(received_at, review.line_of_business, review.request_type, expedited, _tz()),
+        logged_by=user,
+    )
+    ReviewEvent.objects.create(
+        review=review, actor=user, action=ReviewEvent.Action.APPEAL_LOGGED,
+        detail={"appeal": appeal.reference_number, "late": late, "expedited": expedited},
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_accept_late(*, appeal: Appeal, user, good_cause: str) -> Appeal:
+    """An appeals coordinator accepts a late appeal for good cause, with the reason."""
+    if not roles.has_role(user, roles.APPEALS_COORDINATOR):
+        raise PermissionDenied("Only an appeals coordinator accepts a late appeal.")
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.status != Appeal.Status.LATE:
+        raise ReviewStateError(f"Appeal {appeal.reference_number} is not waiting for good cause.")
+    good_cause = good_cause.strip()
+    if not good_cause:
+        raise ReviewStateError("Say what the good cause is.", field="good_cause")
+    appeal.status = Appeal.Status.PENDING
+    appeal.good_cause = good_cause
+    appeal.good_cause_accepted_by = user
+    appeal.save(update_fields=["status", "good_cause", "good_cause_accepted_by"])
+    ReviewEvent.objects.create(
+        review_id=appeal.review_id, actor=user, action=ReviewEvent.Action.APPEAL_LATE_ACCEPTED,
+        detail={"appeal": appeal.reference_number, "good_cause": good_cause},
+    )
+    return appeal
+
+
+def _appeal_locked(appeal: Appeal, *statuses) -> Appeal:
+    appeal = Appeal.objects.select_for_update().select_related("review", "determination").get(pk=appeal.pk)
+    if statuses and appeal.status not in statuses:
+        raise ReviewStateError(f"Appeal {appeal.reference_number} is {appeal.get_status_display().lower()}.")
+    return appeal
+
+
+def _appeal_event(appeal: Appeal, user, action: str, **detail) -> None:
+    ReviewEvent.objects.create(
+        review_id=appeal.review_id, actor=user, action=action, detail={"appeal": appeal.reference_number, **detail}
+    )
+
+
+@transaction.atomic
+def appeal_save_answers(*, appeal: Appeal, user, answers: dict) -> list[str]:
+    """A physician corrects answers for the appeal from the new information (the review's own stay as
+    they were judged). Returns the answers cleared because they no longer apply."""
+    _require_physician_for(workflow.UPHOLD, user)
+    appeal = _appeal_locked(appeal, Appeal.Status.PENDING)
+    before = evaluation.appeal_answers(appeal)
+    merged = questions.without_inapplicable({**before, **answers})
+    original = appeal.review.answers()
+    appeal.answers = {
+        name: _as_json(value) for name, value in merged.items() if value != original.get(name)
+    }
+    appeal.save(update_fields=["answers"])
+    _appeal_event(appeal, user, ReviewEvent.Action.APPEAL_ANSWERS, changed=sorted(appeal.answers))
+    return questions.cleared_fields(before, merged)
+
+
+def _as_json(value):
+    """An answer as JSON keeps it: dates as ISO text, decimals as text."""
+    if isinstance(value, (dt.date, Decimal)):
+        return str(value)
+    return value
+
+
+def _approval_on_appeal(appeal: Appeal, user, result, reason: str, role: str) -> Determination:
+    """An approval that supersedes the adverse determination appealed, with its letter; the review
+    follows it (migration 0015's trigger lets its status change only that way)."""
+    approval = _issue(
+        appeal.review, user, result, outcome=Determination.Outcome.APPROVED, role=role,
+        rationale=appeal.rationale or reason, supersedes=appeal.determination, correction_reason=reason,
+    )
+    review = _locked(appeal.review)
+    review.status = Review.Status.APPROVED
+    _save(review, ["status"])
+    return approval
+
+
+@transaction.atomic
+def appeal_decide(
+    *, appeal: Appeal, user, outcome: str, rationale: str, consultant_name: str, consultant_specialty: str,
+    clinical_reasons: str = "",
+) -> Appeal:
+    """A physician who took no part in the first decision decides the appeal afresh: `outcome` is
+    "overturned" (an approval and its letter are issued) or "upheld" (an appeal decision letter;
+    for Medicare Advantage the case goes to the Independent Review Entity, and a notice says so)."""
+    if outcome not in (Appeal.Status.OVERTURNED, Appeal.Status.UPHELD):
+        raise ReviewStateError("Choose whether to overturn or uphold.", field="outcome")
+    _require_physician_for(workflow.UPHOLD, user)
+    rationale = _require_rationale(rationale)
+    appeal = _appeal_locked(appeal, Appeal.Status.PENDING)
+    profile = getattr(user, "reviewer_profile", None)
+    with _rules():
+        decisions.require_appeal_decider(
+            decider_id=user.pk, original_decider_id=appeal.determination.decided_by_id,
+            decider_reports_to_id=profile.reports_to_id if profile else None,
+        )
+        decisions.require_consultation(
+            consultant_name=consultant_name, consultant_specialty=consultant_specialty,
+            specialties=Appeal.Specialty.values, original_decider_name=appeal.determination.decider_name,
+        )
+    try:
+        result = evaluation.judge_appeal(appeal)
+    except rules.InvalidCase as e:
+        raise ReviewStateError(f"The appeal's answers cannot be judged: {e}.") from None
+    clinical_reasons = clinical_reasons.strip() if outcome == Appeal.Status.UPHELD else ""
+    if outcome == Appeal.Status.UPHELD:
+        with _rules():
+            decisions.require_adverse_reasons(result.determination.reasons, clinical_reasons)
+    now = timezone.now()
+    printed = credentials(user)
+    appeal.decided_at, appeal.decided_by = now, user
+    appeal.decider_name = user.get_full_name() or user.get_username()
+    appeal.decider_credentials = printed.printed if printed else ""
+    appeal.rationale, appeal.clinical_reasons = rationale, clinical_reasons
+    appeal.consultant_name, appeal.consultant_specialty = consultant_name.strip(), consultant_specialty
+    appeal.decision_snapshot = snapshot(result)
+    fields = ["decided_at", "decided_by", "decider_name", "decider_credentials", "rationale", "clinical_reasons",
+              "consultant_name", "consultant_specialty", "decision_snapshot", "status"]
+    if outcome == Appeal.Status.OVERTURNED:
+        appeal.status = Appeal.Status.OVERTURNED
+        appeal.approval = _approval_on_appeal(
+            appeal, user, result, f"We overturned our decision on your appeal {appeal.reference_number}.", roles.DIRECTOR
+        )
+        appeal.save(update_fields=[*fields, "approval"])
+        _appeal_event(appeal, user, ReviewEvent.Action.APPEAL_OVERTURNED, approval=appeal.approval.reference_number)
+        return appeal
+    medicare = appeal.review.line_of_business == Review.LineOfBusiness.MEDICARE_ADVANTAGE
+    if medicare:
+        appeal.status, appeal.ire_forwarded_at = Appeal.Status.FORWARDED, now
+        appeal.save(update_fields=[*fields, "ire_forwarded_at"])
+        _appeal_event(appeal, user, ReviewEvent.Action.APPEAL_UPHELD)
+        _appeal_event(appeal, user, ReviewEvent.Action.IRE_FORWARDED)
+    else:
+        appeal.status = Appeal.Status.UPHELD
+        appeal.save(update_fields=fields)
+        _appeal_event(appeal, user, ReviewEvent.Action.APPEAL_UPHELD)
+    kind = Notice.Kind.IRE_FORWARDED if medicare else Notice.Kind.APPEAL_DECISION
+    _issue_notice(appeal.review, user, kind, appeal_letter_content(appeal, result), now)
+    return appeal
+
+
+def appeal_letter_content(appeal: Appeal, result) -> dict:
+    """What an upheld appeal's letter prints, fixed when it is issued."""
+    not_met = [c for c in snapshot(result)["criteria"] if not c["met"]]
+    return {
+        "appeal": appeal.reference_number,
+        "appeal_received": _when(appeal.received_at),
+        "appealed": appeal.determination.reference_number,
+        "reasons": [*result.determination.reasons, *letter_text.paragraphs(appeal.clinical_reasons)],
+        "not_met": not_met,
+        "policy": f"Medical Coverage Policy {result.version.policy.number}, “{result.version.policy.title}”, "
+        f"in the version effective {long_date(result.version.effective_date)}",
+        "rationale": letter_text.paragraphs(appeal.rationale),
+        "decider": f"{appeal.decider_name}{', ' + appeal.decider_credentials if appeal.decider_credentials else ''}",
+        "consultant": f"{appeal.consultant_name}, {appeal.get_consultant_specialty_display()}",
+        "ire_forwarded": _when(appeal.ire_forwarded_at) if appeal.ire_forwarded_at else "",
+    }
+
+
+@transaction.atomic
+def appeal_record_ire(*, appeal: Appeal, user, outcome: str, decided_at) -> Appeal:
+    """An appeals coordinator records the Independent Review Entity's decision; a reversal is put
+    into effect at once with an approval and its letter (42 CFR 422.618(b))."""
+    if not roles.has_role(user, roles.APPEALS_COORDINATOR):
+        raise PermissionDenied("Only an appeals coordinator records an outside reviewer's decision.")
+    appeal = _appeal_locked(appeal, Appeal.Status.FORWARDED)
+    return _record_outside(appeal, user, outcome, decided_at, "ire", "the Independent Review Entity")
+
+
+@transaction.atomic
+def external_review_request(*, appeal: Appeal, user, requested_at, expedited: bool, iro_name: str) -> Appeal:
+    """An appeals coordinator records a member's request for external review of an upheld appeal
+    (commercial plans): within 4 months; decided within 45 days, or 72 hours when expedited."""
+    if not roles.has_role(user, roles.APPEALS_COORDINATOR):
+        raise PermissionDenied("Only an appeals coordinator records an external review.")
+    appeal = _appeal_locked(appeal, Appeal.Status.UPHELD)
+    if appeal.external_requested_at:
+        raise ReviewStateError("An external review of this appeal is already recorded.")
+    if not iro_name.strip():
+        raise ReviewStateError("Name the independent review organization assigned.", field="iro_name")
+    if requested_at > timezone.now() or requested_at < appeal.decided_at:
+        raise ReviewStateError("The request must come after the appeal decision, and not in the future.", field="requested_at")
+    with _appeal_step_context():
+        appeal.external_due_at = appeals.external_review_due(requested_at, appeal.decided_at, expedited, _tz())
+    appeal.external_requested_at, appeal.external_expedited, appeal.iro_name = requested_at, expedited, iro_name.strip()
+    appeal.save(update_fields=["external_requested_at", "external_expedited", "iro_name", "external_due_at"])
+    _appeal_event(appeal, user, ReviewEvent.Action.EXTERNAL_REQUESTED, iro=appeal.iro_name, expedited=expedited)
+    return appeal
+
+
+@transaction.atomic
+def external_review_record(*, appeal: Appeal, user, outcome: str, decided_at) -> Appeal:
+    """An appeals coordinator records the IRO's decision; a reversal binds the plan, and the
+    approval and its letter are issued at once (29 CFR 2590.715-2719(d))."""
+    if not roles.has_role(user, roles.APPEALS_COORDINATOR):
+        raise PermissionDenied("Only an appeals coordinator records an outside reviewer's decision.")
+    appeal = _appeal_locked(appeal, Appeal.Status.UPHELD)
+    if not appeal.external_requested_at:
+        raise ReviewStateError("Record the request for external review first.")
+    return _record_outside(appeal, user, outcome, decided_at, "external", f"the independent review organization ({appeal.iro_name})")
+
+
+def _record_outside(appeal: Appeal, user, outcome: str, decided_at, prefix: str, who: str) -> Appeal:
+    if getattr(appeal, f"{prefix}_outcome"):
+        raise ReviewStateError(f"The decision of {who} is already recorded.")
+    if outcome not in (Appeal.Outside.UPHELD, Appeal.Outside.REVERSED):
+        raise ReviewStateError("Choose the decision.", field="outcome")
+    if decided_at > timezone.now():
+        raise ReviewStateError("The decision cannot be in the future.", field="decided_at")
+    setattr(appeal, f"{prefix}_outcome", outcome)
+    setattr(appeal, f"{prefix}_decided_at", decided_at)
+    fields = [f"{prefix}_outcome", f"{prefix}_decided_at"]
+    if outcome == Appeal.Outside.REVERSED:
+        appeal.approval = _approval_on_appeal(
+            appeal, user, evaluation.judge_appeal(appeal),
+            f"On review of your appeal {appeal.reference_number}, {who} reversed our decision.", roles.APPEALS_COORDINATOR,
+        )
+        fields.append("approval")
+    appeal.save(update_fields=fields)
+    action = ReviewEvent.Action.IRE_DECIDED if prefix == "ire" else ReviewEvent.Action.EXTERNAL_DECIDED
+    _appeal_event(appeal, user, action, outcome=outcome)
+    return appeal

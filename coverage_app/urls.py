@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from coverage_app import views, views_clock, views_director, views_reports
+from coverage_app import views, views_appeals, views_clock, views_director, views_reports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,12 +21,19 @@ urlpatterns = [
     path("reviews/<uuid:review_id>/documents/", views_clock.document_upload, name="document_upload"),
     path("documents/<uuid:document_id>/", views_clock.document_download, name="document_download"),
     path("notices/<uuid:notice_id>/", views_clock.notice_html, name="notice_html"),
+    path("appeals/", views_appeals.appeals_queue, name="appeals_queue"),
+    path("appeals/<uuid:appeal_id>/", views_appeals.appeal_detail, name="appeal_detail"),
+    path("appeals/<uuid:appeal_id>/accept/", views_appeals.appeal_accept_late, name="appeal_accept_late"),
+    path("appeals/<uuid:appeal_id>/decide/", views_appeals.appeal_decide, name="appeal_decide"),
+    path("appeals/<uuid:appeal_id>/<slug:which>/", views_appeals.appeal_outside, name="appeal_outside"),
+    path("letters/<uuid:determination_id>/appeal/", views_appeals.appeal_new, name="appeal_new"),
     path("notices/<uuid:notice_id>/pdf/", views_clock.notice_pdf, name="notice_pdf"),
     path("reviews/<uuid:review_id>/decide/", views_director.review_decide, name="review_decide"),
     path("reviews/<uuid:review_id>/<slug:step>/", views.review_step, name="review_step"),
     path("physician/queue/", views_director.physician_queue, name="physician_queue"),
     path("reports/", views_reports.report_page, name="reports"),
     path("reports/csv/", views_reports.report_csv, name="reports_csv"),
+    path("reports/metrics.csv", views_reports.public_metrics_csv, name="public_metrics_csv"),
     path("letters/<uuid:determination_id>/", views_director.letter_html, name="letter_html"),
     path("letters/<uuid:determination_id>/pdf/", views_director.letter_pdf, name="letter_pdf"),
     path(

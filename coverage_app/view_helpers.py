@@ -8,7 +8,7 @@ from coverage_app.models import AccessLog, Determination, Review
 
 QUEUE_PAGE_SIZE = 25
 REVIEWERS = (roles.NURSE, roles.DIRECTOR)
-LETTER_READERS = (roles.NURSE, roles.DIRECTOR, roles.POLICY_STAFF)
+LETTER_READERS = (roles.NURSE, roles.DIRECTOR, roles.POLICY_STAFF, roles.APPEALS_COORDINATOR)
 
 
 def log_access(request: HttpRequest, review: Review, determination: Determination | None = None) -> None:

@@ -21,6 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("physician_queue")
     if roles.has_role(request.user, roles.NURSE):
         return redirect("queue")
+    if roles.has_role(request.user, roles.APPEALS_COORDINATOR):
+        return redirect("appeals_queue")
     if request.user.is_staff:
         return redirect("admin:index")
     return redirect("policy_detail")
@@ -107,6 +109,7 @@ def review_detail(request: HttpRequest, review_id) -> HttpResponse:
         "clock_paused": clocks.is_paused(review.clock(), now),
         "information_overdue": clocks.information_lapsed(review.clock(), now),
         "notices": selectors.review_notices(review),
+        "appeals": selectors.review_appeals(review),
         "documents": selectors.review_documents(review),
         "steps": questions.STEPS,
     }

@@ -34,20 +34,33 @@ def _period(request: HttpRequest) -> ReportPeriodForm:
     return ReportPeriodForm(data)
 
 
-def _build(form: ReportPeriodForm) -> reports.Report:
+def _rows(form: ReportPeriodForm) -> list[reports.RequestRow]:
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(form.cleaned_data["start"], dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(form.cleaned_data["end"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return reports.build(selectors.report_rows(start, end), ["dli", "hpc_boost"], GROUPS)
+    return selectors.report_rows(start, end)
+
+
+def _build(form: ReportPeriodForm) -> reports.Report:
+    return reports.build(_rows(form), ["dli", "hpc_boost"], GROUPS)
+
+
+LINE_NAMES = dict(Review.LineOfBusiness.choices)
 
 
 @roles.role_required(roles.POLICY_STAFF)
 def report_page(request: HttpRequest) -> HttpResponse:
     form = _period(request)
-    report = _build(form) if form.is_valid() else None
+    rows = _rows(form) if form.is_valid() else None
+    report = reports.build(rows, ["dli", "hpc_boost"], GROUPS) if rows is not None else None
     ctx = {
         "form": form,
         "report": report,
+        # CMS-0057-F's yearly figures, for the requests of the period (a whole year gives the year's).
+        "public": [
+            (year, LINE_NAMES.get(line, line), kind, m)
+            for (year, line, kind), m in reports.public_metrics(rows, timezone.get_current_timezone()).items()
+        ] if rows is not None else [],
         "services": [(SERVICE_NAMES[k], c) for k, c in report.by_service.items()] if report else [],
         "timeliness": [
             (GROUP_NAMES[k], deadlines.DECISION_WINDOWS[(k[1], k[0])], t)
@@ -70,5 +83,22 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     for row in reports.as_csv_rows(_build(form), SERVICE_NAMES, GROUP_NAMES):
+        writer.writerow(row)
+    return response
+
+
+@roles.role_required(roles.POLICY_STAFF)
+def public_metrics_csv(request: HttpRequest) -> HttpResponse:
+    """CMS-0057-F's figures for the period, one row per year, line of business and standard or
+    expedited."""
+    form = _period(request)
+    if not form.is_valid():
+        return report_page(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"prior-authorization-metrics-{form.cleaned_data['start']}-to-{form.cleaned_data['end']}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    metrics = reports.public_metrics(_rows(form), timezone.get_current_timezone())
+    for row in reports.public_metrics_csv_rows(metrics, LINE_NAMES):
         writer.writerow(row)
     return response

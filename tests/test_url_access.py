@@ -8,54 +8,64 @@ page), "admin-login" (redirect to the admin's), or another status code.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PERSONAS = ("anonymous", "nurse", "director", "policy_staff")
+PERSONAS = ("anonymous", "nurse", "director", "policy_staff", "appeals_coordinator")
 
 # Reviewers' pages: (anonymous, nurse, director, policy staff).
 APP = {
-    "accounts/login/": (200, 200, 200, 200),
-    "accounts/logout/": ("login", 405, 405, 405),
-    "accounts/password_change/": ("login", 200, 200, 200),
-    "accounts/password_change/done/": ("login", 200, 200, 200),
-    "": ("login", 302, 302, 302),
-    "policy/": ("login", 200, 200, 200),
-    "queue/": ("login", 200, 200, 403),
-    "reviews/new/": ("login", 200, 403, 403),
-    "reviews/<uuid:review_id>/": ("login", 200, 200, 403),
-    "reviews/<uuid:review_id>/assign/": ("login", 405, 403, 403),
-    "reviews/<uuid:review_id>/summary/": ("login", 200, 403, 403),
-    "reviews/<uuid:review_id>/decide/": ("login", 403, 200, 403),
-    "reviews/<uuid:review_id>/<slug:step>/": ("login", 200, 403, 403),
-    "physician/queue/": ("login", 403, 200, 403),
-    "reports/": ("login", 403, 403, 200),
-    "reports/csv/": ("login", 403, 403, 200),
-    "letters/<uuid:determination_id>/": ("login", 200, 200, 200),
-    "letters/<uuid:determination_id>/pdf/": ("login", 200, 200, 200),
-    "letters/<uuid:determination_id>/correct/": ("login", 403, 200, 403),
-    "reviews/<uuid:review_id>/information/": ("login", 200, 403, 403),
-    "reviews/<uuid:review_id>/information/received/": ("login", 405, 403, 403),
-    "reviews/<uuid:review_id>/extend/": ("login", 200, 403, 403),
-    "reviews/<uuid:review_id>/documents/": ("login", 405, 403, 403),
-    "documents/<uuid:document_id>/": ("login", 200, 200, 403),  # medical records: reviewers only
-    "notices/<uuid:notice_id>/": ("login", 200, 200, 200),
-    "notices/<uuid:notice_id>/pdf/": ("login", 200, 200, 200),
+    "accounts/login/": (200, 200, 200, 200, 200),
+    "accounts/logout/": ("login", 405, 405, 405, 405),
+    "accounts/password_change/": ("login", 200, 200, 200, 200),
+    "accounts/password_change/done/": ("login", 200, 200, 200, 200),
+    "": ("login", 302, 302, 302, 302),
+    "policy/": ("login", 200, 200, 200, 200),
+    "queue/": ("login", 200, 200, 403, 403),
+    "reviews/new/": ("login", 200, 403, 403, 403),
+    "reviews/<uuid:review_id>/": ("login", 200, 200, 403, 403),
+    "reviews/<uuid:review_id>/assign/": ("login", 405, 403, 403, 403),
+    "reviews/<uuid:review_id>/summary/": ("login", 200, 403, 403, 403),
+    "reviews/<uuid:review_id>/decide/": ("login", 403, 200, 403, 403),
+    "reviews/<uuid:review_id>/<slug:step>/": ("login", 200, 403, 403, 403),
+    "physician/queue/": ("login", 403, 200, 403, 403),
+    "reports/": ("login", 403, 403, 200, 403),
+    "reports/csv/": ("login", 403, 403, 200, 403),
+    "reports/metrics.csv": ("login", 403, 403, 200, 403),
+    "letters/<uuid:determination_id>/": ("login", 200, 200, 200, 200),
+    "letters/<uuid:determination_id>/pdf/": ("login", 200, 200, 200, 200),
+    "letters/<uuid:determination_id>/correct/": ("login", 403, 200, 403, 403),
+    "reviews/<uuid:review_id>/information/": ("login", 200, 403, 403, 403),
+    "reviews/<uuid:review_id>/information/received/": ("login", 405, 403, 403, 403),
+    "reviews/<uuid:review_id>/extend/": ("login", 200, 403, 403, 403),
+    "reviews/<uuid:review_id>/documents/": ("login", 405, 403, 403, 403),
+    "documents/<uuid:document_id>/": ("login", 200, 200, 403, 403),  # medical records: reviewers only
+    "notices/<uuid:notice_id>/": ("login", 200, 200, 200, 200),
+    "notices/<uuid:notice_id>/pdf/": ("login", 200, 200, 200, 200),
+
+    "appeals/": ("login", 200, 200, 403, 200),
+    "appeals/<uuid:appeal_id>/": ("login", 200, 200, 403, 200),
+    "appeals/<uuid:appeal_id>/accept/": ("login", 403, 403, 403, 405),
+    "appeals/<uuid:appeal_id>/decide/": ("login", 403, 200, 403, 403),
+    "appeals/<uuid:appeal_id>/<slug:which>/": ("login", 403, 403, 403, 405),
+    "letters/<uuid:determination_id>/appeal/": ("login", 200, 403, 403, 200),
 }
 
-# Anonymous users meet the app's log-in page; logged-in non-staff meet the admin's.
-OUT = ("login", "admin-login", "admin-login")
+def staff_only(staff_answer):
+    """An admin page: anonymous users meet the app's log-in page, logged-in non-staff (nurse,
+    director, appeals coordinator) the admin's; policy staff get `staff_answer`."""
+    return ("login", "admin-login", "admin-login", staff_answer, "admin-login")
 
 # The admin site: only staff get in; what policy staff may do there is set by their group.
 ADMIN_SITE = {
-    "admin/": ("admin-login", "admin-login", "admin-login", 200),
-    "admin/login/": (200, 200, 200, 302),  # non-staff see "not authorized" on the form
-    "admin/logout/": ("admin-login", 302, 302, 405),  # logging out takes a POST
-    "admin/password_change/": ("admin-login", "admin-login", "admin-login", 200),
-    "admin/password_change/done/": ("admin-login", "admin-login", "admin-login", 200),
-    "admin/autocomplete/": ("admin-login", "admin-login", "admin-login", 403),
-    "admin/jsi18n/": ("admin-login", "admin-login", "admin-login", 200),
-    "admin/r/<path:content_type_id>/<path:object_id>/": ("admin-login", "admin-login", "admin-login", 404),
-    "admin/^(?P<app_label>auth|axes|coverage_app)/$": ("admin-login", "admin-login", "admin-login", 200),
-    "admin/(?P<url>.*)$": ("admin-login", "admin-login", "admin-login", 404),
-    "admin/coverage_app/policyversion/<int:object_id>/copy/": (*OUT, 302),  # GET only goes back
+    "admin/": ("admin-login", "admin-login", "admin-login", 200, "admin-login"),
+    "admin/login/": (200, 200, 200, 302, 200),  # non-staff see "not authorized" on the form
+    "admin/logout/": ("admin-login", 302, 302, 405, 302),  # logging out takes a POST
+    "admin/password_change/": ("admin-login", "admin-login", "admin-login", 200, "admin-login"),
+    "admin/password_change/done/": ("admin-login", "admin-login", "admin-login", 200, "admin-login"),
+    "admin/autocomplete/": ("admin-login", "admin-login", "admin-login", 403, "admin-login"),
+    "admin/jsi18n/": ("admin-login", "admin-login", "admin-login", 200, "admin-login"),
+    "admin/r/<path:content_type_id>/<path:object_id>/": ("admin-login", "admin-login", "admin-login", 404, "admin-login"),
+    "admin/^(?P<app_label>auth|axes|coverage_app)/$": ("admin-login", "admin-login", "admin-login", 200, "admin-login"),
+    "admin/(?P<url>.*)$": ("admin-login", "admin-login", "admin-login", 404, "admin-login"),
+    "admin/coverage_app/policyversion/<int:object_id>/copy/": staff_only(302),  # GET only goes back
 }
 
 # Each model's admin pages for policy staff:
@@ -84,8 +94,8 @@ def table() -> dict:
     for model, staff_answers in MODELS.items():
         for page, staff in zip(MODEL_PAGES, staff_answers, strict=True):
             if staff is not None:
-                rows[f"admin/{model}/{page}"] = (*OUT, staff)
-    rows["admin/auth/user/<id>/password/"] = (*OUT, 403)
+                rows[f"admin/{model}/{page}"] = staff_only(staff)
+    rows["admin/auth/user/<id>/password/"] = staff_only(403)
     return rows
 
 
@@ -99,7 +109,7 @@ def all_patterns(patterns=None, prefix="", namespace=None):
 
 
 @pytest.fixture
-def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
+def world(nurse, director_with_credentials, policy_staff, upheld, make_review, django_user_model):
     """One of everything a URL can point at."""
     from axes.models import AccessAttempt, AccessFailureLog
     from axes.models import AccessLog as AxesAccessLog
@@ -107,7 +117,9 @@ def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
     from django.contrib.contenttypes.models import ContentType
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from coverage_app import services
+    from django.utils import timezone
+
+    from coverage_app import roles, services
 
     from coverage_app.models import (
         AccessLog,
@@ -146,8 +158,13 @@ def world(nurse, director_with_credentials, policy_staff, upheld, make_review):
     notice = services.review_extend(review=other, user=nurse, reason="beyond_plan_control",
                                     justification="The records room flooded.", expected_revision=other.revision)
     document = services.document_add(review=other, user=nurse, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
+    appeal = services.appeal_log(determination=upheld, user=nurse, requester="member", received_at=timezone.now(),
+                                 channel="mail")
+    coordinator = django_user_model.objects.create_user("appeals1", password="x")
+    coordinator.groups.add(Group.objects.get(name=roles.APPEALS_COORDINATOR))
     return {"objects": objects, "review": editable, "pending": pending, "determination": upheld,
-            "notice": notice, "document": document, "content_type": ContentType.objects.get_for_model(Review)}
+            "notice": notice, "document": document, "appeal": appeal, "coordinator": coordinator,
+            "content_type": ContentType.objects.get_for_model(Review)}
 
 
 def url_for(route, name, world):
@@ -158,6 +175,10 @@ def url_for(route, name, world):
         return reverse(name, kwargs={"review_id": review.public_id, "step": "request"})
     if "<uuid:review_id>" in route:
         return reverse(name, kwargs={"review_id": review.public_id})
+    if "<slug:which>" in route:
+        return reverse(name, kwargs={"appeal_id": world["appeal"].public_id, "which": "ire-decision"})
+    if "<uuid:appeal_id>" in route:
+        return reverse(name, kwargs={"appeal_id": world["appeal"].public_id})
     if "<uuid:notice_id>" in route:
         return reverse(name, kwargs={"notice_id": world["notice"].public_id})
     if "<uuid:document_id>" in route:
@@ -201,7 +222,8 @@ def test_every_url_has_a_row_in_the_table():
 def test_every_url_answers_each_persona_as_the_table_says(client, world, request):
     users = {"anonymous": None, "nurse": request.getfixturevalue("nurse"),
              "director": request.getfixturevalue("director_with_credentials"),
-             "policy_staff": request.getfixturevalue("policy_staff")}
+             "policy_staff": request.getfixturevalue("policy_staff"),
+             "appeals_coordinator": world["coordinator"]}
     rows = table()
     wrong = []
     for route, name, _pattern in all_patterns():

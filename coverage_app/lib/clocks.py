@@ -118,7 +118,9 @@ def rule_for(line_of_business: str, urgency: str, request_type: str) -> ClockRul
     return RULES[key]
 
 
-def _add(moment: dt.datetime, window: Window, tz: dt.tzinfo, sign: int = 1) -> dt.datetime:
+def add(moment: dt.datetime, window: Window, tz: dt.tzinfo, sign: int = 1) -> dt.datetime:
+    """`moment` plus (or, with sign=-1, minus) `window`: elapsed hours, or calendar days to the same
+    wall-clock time in `tz`."""
     if window.unit == "hours":
         return moment.astimezone(UTC) + sign * dt.timedelta(hours=window.amount)
     if window.unit == "calendar days":  # aware arithmetic within one tzinfo is wall-clock arithmetic
@@ -146,22 +148,22 @@ def _rule(clock: Clock, *moments: dt.datetime) -> ClockRule:
 
 
 def initial_due(clock: Clock, tz: dt.tzinfo) -> dt.datetime:
-    return _add(clock.received_at, _rule(clock).initial, tz)
+    return add(clock.received_at, _rule(clock).initial, tz)
 
 
 def decision_due(clock: Clock, tz: dt.tzinfo) -> dt.datetime:
     """When the decision is due, given what happened. While a tolled clock waits for information
     (requested, not yet received) this is the LATEST it can be: as if the answer came at respond_by."""
     rule, asked = _rule(clock), clock.information_requested_at
-    due = _add(clock.received_at, rule.initial, tz)
+    due = add(clock.received_at, rule.initial, tz)
     if asked is not None and rule.information is not NO_PAUSE:
         respond_by = clock.information_respond_by
         answered = min(clock.information_received_at or respond_by, respond_by)
         if rule.information is InformationRule.URGENT_48_HOURS:
-            return _add(answered, rule.decide_after_answer, tz)
+            return add(answered, rule.decide_after_answer, tz)
         stood_still = answered.astimezone(UTC) - asked.astimezone(UTC)  # elapsed, not wall-clock
-        return _add(due, rule.extension, tz) + stood_still
-    return _add(due, rule.extension, tz) if clock.extended_at is not None else due
+        return add(due, rule.extension, tz) + stood_still
+    return add(due, rule.extension, tz) if clock.extended_at is not None else due
 
 
 def is_paused(clock: Clock, now: dt.datetime) -> bool:
@@ -185,11 +187,11 @@ def request_information(clock: Clock, at: dt.datetime, tz: dt.tzinfo) -> Clock:
     if at < clock.received_at:
         raise ClockError(f"{_when(at, tz)} is before the request came in ({_when(clock.received_at, tz)}).")
     if rule.information is InformationRule.URGENT_48_HOURS:
-        ended = _add(clock.received_at, rule.ask_within, tz)
+        ended = add(clock.received_at, rule.ask_within, tz)
         if at >= ended:
             raise ClockError(f"The {rule.ask_within} to ask for information on an urgent request ended on "
                              f"{_when(ended, tz)}: decide on the record.")
-        respond_by = _add(at, rule.response_time, tz)
+        respond_by = add(at, rule.response_time, tz)
     elif rule.information is TOLLED:
         if clock.extended_at is not None:
             raise ClockError("This review already took its one extension; an information request would be "
@@ -197,9 +199,9 @@ def request_information(clock: Clock, at: dt.datetime, tz: dt.tzinfo) -> Clock:
         if at >= due:
             raise ClockError("An information request extends the review: it must be sent before the "
                              f"decision due on {_when(due, tz)}.")
-        respond_by = _add(at, rule.response_time, tz)
+        respond_by = add(at, rule.response_time, tz)
     else:
-        respond_by = _add(due, rule.answer_margin, tz, sign=-1)
+        respond_by = add(due, rule.answer_margin, tz, sign=-1)
         if respond_by <= at:
             raise ClockError(f"Too late to ask for information: the answer would be due by {_when(respond_by, tz)}, "
                              f"{rule.answer_margin} before the decision. Decide on the record or send the case "
@@ -253,4 +255,4 @@ def due_after_extension(clock: Clock, tz: dt.tzinfo) -> dt.datetime:
     rule = _rule(clock)
     if refusal := _extension_refusal(clock, rule):
         raise ClockError(refusal)
-    return _add(initial_due(clock, tz), rule.extension, tz)
+    return add(initial_due(clock, tz), rule.extension, tz)

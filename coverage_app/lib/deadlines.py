@@ -54,15 +54,15 @@ APPEAL_FILING_DAYS = {
 # request type of a standard appeal).
 APPEAL_DECISION_WINDOWS = {
     (LineOfBusiness.COMMERCIAL, "urgent"): Window(72, "hours"),  # 29 CFR 2560.503-1(i)(2)(i)
-    (LineOfBusiness.COMMERCIAL, RequestType.PRE_SERVICE): Window(30, "days"),  # (i)(2)(ii)
-    (LineOfBusiness.COMMERCIAL, RequestType.POST_SERVICE): Window(60, "days"),  # (i)(2)(iii)
+    (LineOfBusiness.COMMERCIAL, RequestType.PRE_SERVICE): Window(30, "calendar days"),  # (i)(2)(ii)
+    (LineOfBusiness.COMMERCIAL, RequestType.POST_SERVICE): Window(60, "calendar days"),  # (i)(2)(iii)
     (LineOfBusiness.MEDICARE_ADVANTAGE, "urgent"): Window(72, "hours"),  # 42 CFR 422.590(e)
-    (LineOfBusiness.MEDICARE_ADVANTAGE, RequestType.PRE_SERVICE): Window(30, "days"),  # 422.590(a)
-    (LineOfBusiness.MEDICARE_ADVANTAGE, RequestType.POST_SERVICE): Window(60, "days"),  # 422.590(b)
+    (LineOfBusiness.MEDICARE_ADVANTAGE, RequestType.PRE_SERVICE): Window(30, "calendar days"),  # 422.590(a)
+    (LineOfBusiness.MEDICARE_ADVANTAGE, RequestType.POST_SERVICE): Window(60, "calendar days"),  # 422.590(b)
 }
 
 # External review (commercial): asked within 4 months of the final internal adverse determination;
 # decided within 45 days, or 72 hours when expedited. 29 CFR 2590.715-2719(d)(2) with the federal
 # external review process (45 CFR 147.136(d)); a state process may allow more time.
 EXTERNAL_REVIEW_FILING_MONTHS = 4
-EXTERNAL_REVIEW_WINDOWS = {"standard": Window(45, "days"), "expedited": Window(72, "hours")}
+EXTERNAL_REVIEW_WINDOWS = {"standard": Window(45, "calendar days"), "expedited": Window(72, "hours")}

@@ -110,3 +110,35 @@ def require_referral_reason(nurse_may_approve: bool, reason: str) -> None:
             "physician's judgment.",
             field="referral_reason",
         )
+
+
+# --- Appeals --------------------------------------------------------------------------------------
+
+
+def require_appeal_decider(*, decider_id: int, original_decider_id: int, decider_reports_to_id: int | None) -> None:
+    """The physician who decides an appeal neither made the decision appealed nor reports to the
+    person who did (29 CFR 2560.503-1(h)(3)(ii); 42 CFR 422.590(h)(2))."""
+    if decider_id == original_decider_id:
+        raise NotAllowed("You made the decision under appeal, so another physician must decide the appeal.")
+    if decider_reports_to_id is not None and decider_reports_to_id == original_decider_id:
+        raise NotAllowed(
+            "You report to the physician who made the decision under appeal, so a physician outside that "
+            "line must decide the appeal."
+        )
+
+
+def require_consultation(*, consultant_name: str, consultant_specialty: str, specialties, original_decider_name: str) -> None:
+    """On medical necessity, the decider consults a physician of the treating physician's specialty
+    (hematology/oncology or transplant) who took no part in the first decision, and names them
+    (29 CFR 2560.503-1(h)(3)(iii)-(v))."""
+    if not consultant_name.strip():
+        raise NotAllowed("Name the physician you consulted.", field="consultant_name")
+    if consultant_specialty not in specialties:
+        raise NotAllowed(
+            "Consult a physician in hematology/oncology or transplant, the treating physician's field.",
+            field="consultant_specialty",
+        )
+    if consultant_name.strip().casefold() == original_decider_name.strip().casefold():
+        raise NotAllowed(
+            "The consultant must not be the physician who made the decision under appeal.", field="consultant_name"
+        )

@@ -299,3 +299,52 @@ MEDICARE_EXPEDITED_GRIEVANCE = (
 
 def extension_reason(reason: str, justification: str) -> str:
     return " ".join(EXTENSION_REASONS[reason].format(justification=justification.strip()).split())
+
+
+# --- Appeal decisions: 29 CFR 2560.503-1(j) (commercial); 42 CFR 422.590, 422.592 (Medicare) ----------
+
+APPEAL_DOCUMENTS_FREE = (
+    "You may ask us, free of charge, for reasonable access to and copies of all documents, records "
+    "and other information relevant to your claim, including the criteria, the policy and the "
+    "medical records we relied on."
+)
+
+ALTERNATIVE_DISPUTE_RESOLUTION = (
+    "You and your plan may have other voluntary alternative dispute resolution options, such as "
+    "mediation. One way to find out what may be available is to contact your local U.S. Department "
+    "of Labor Office and your State insurance regulatory agency."
+)
+
+
+def external_review_after_appeal(expedited_possible: bool) -> list[str]:
+    """How to ask for external review of a final internal decision, and by when."""
+    months = deadlines.EXTERNAL_REVIEW_FILING_MONTHS
+    standard = deadlines.EXTERNAL_REVIEW_WINDOWS["standard"]
+    expedited = deadlines.EXTERNAL_REVIEW_WINDOWS["expedited"]
+    text = [
+        "This is our final decision on your appeal. You may ask for an external review by an "
+        "independent review organization (IRO) that is not part of this health plan. Ask in writing "
+        f"within {months} months of the date you receive this letter, at the address at the top of "
+        f"this letter; it costs you nothing. The IRO decides within {standard.amount} days, and its "
+        "decision binds the plan.",
+    ]
+    if expedited_possible:
+        text.append(
+            "Expedited external review. If your doctor says that waiting could seriously jeopardize "
+            "your life, your health or your ability to regain maximum function, ask for an expedited "
+            f"external review, by telephone or in writing: it is decided within {expedited.amount} hours."
+        )
+    return text
+
+
+def ire_next_steps(request_type: str) -> list[str]:
+    standard = deadlines.APPEAL_DECISION_WINDOWS[(MEDICARE, request_type)]
+    fast = deadlines.APPEAL_DECISION_WINDOWS[(MEDICARE, "urgent")]
+    return [
+        "The Independent Review Entity (IRE) is an organization Medicare contracts with; it is not part "
+        "of our plan. It will review your case and send you its decision: within "
+        f"{standard.amount} days for a standard appeal, or {fast.amount} hours for a fast one. You may "
+        "send it any more information you want it to consider; its letter to you will say how.",
+        "If the IRE also says no, its decision will tell you how to ask for the next level of appeal, "
+        "a hearing before an Administrative Law Judge.",
+    ]

@@ -51,6 +51,7 @@ def seeded(transactional_db):
     importlib.import_module("coverage_app.migrations.0018_clocks_notices_documents_and_letter_elements").load(
         apps, None
     )
+    importlib.import_module("coverage_app.migrations.0019_appeals").create_group(apps, None)
 
 
 @pytest.fixture

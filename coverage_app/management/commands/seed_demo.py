@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from coverage_app import roles, services, workflow
-from coverage_app.models import Determination, Review, ReviewerProfile
+from coverage_app.models import Appeal, Determination, Review, ReviewerProfile
 from coverage_app.services import review_create
 
 # Where the demo's infusions are given.
@@ -25,6 +25,10 @@ DEMO_ACCOUNTS = [
     ("director", "director-0261", "James", "Carter", roles.DIRECTOR, False,
      {"degree": "MD", "license_number": "MD-048213", "license_state": "IL", "specialty": "Hematology"}),
     ("policy", "policy-0261", "Priya", "Shah", roles.POLICY_STAFF, True, {}),
+    ("appeals", "appeals-0261", "Grace", "Okafor", roles.APPEALS_COORDINATOR, False, {}),
+    # A second physician, who took no part in the first decisions, to decide their appeals.
+    ("director2", "director2-0261", "Ruth", "Adeyemi", roles.DIRECTOR, False,
+     {"degree": "MD", "license_number": "MD-077120", "license_state": "IL", "specialty": "Hematology/Oncology"}),
 ]
 
 # Received some hours before the seed runs, so due times fall around now.
@@ -111,6 +115,29 @@ class Command(BaseCommand):
                 continue
             self.decide(spec, users["nurse"], users["director"], now)
 
+        for case_number, path, answers in DEMO_APPEALS:
+            review = Review.objects.get(case_number=case_number)
+            if review.appeals.exists():
+                continue
+            self.appeal(review, path, answers, users)
+
+    def appeal(self, review, path, answers, users):
+        adverse = review.determinations.get(outcome=Determination.Outcome.ADVERSE)
+        appeal = services.appeal_log(
+            determination=adverse, user=users["appeals"], requester=Appeal.Requester.MEMBER, received_at=timezone.now(),
+            channel=Appeal.Channel.MAIL, new_information=APPEAL_INFORMATION[review.case_number],
+        )
+        if answers:
+            services.appeal_save_answers(appeal=appeal, user=users["director2"], answers=answers)
+            appeal.refresh_from_db()
+        if path != "wait":
+            services.appeal_decide(
+                appeal=appeal, user=users["director2"], outcome=path, consultant_name="Dr Lena Ortiz",
+                consultant_specialty=Appeal.Specialty.TRANSPLANT,
+                rationale="Reviewed afresh with the records sent with the appeal.",
+            )
+        self.stdout.write(f"created appeal of {review.case_number} ({path})")
+
     def decide(self, spec, nurse, director, now):
         spec = dict(spec)
         path = spec.pop("path")
@@ -148,6 +175,9 @@ class Command(BaseCommand):
 
 
 RATIONALES = {
+    "UR-DEMO-0010": "The records show an autologous transplant: there are no donor lymphocytes to infuse.",
+    "UR-DEMO-0011": "The chimerism study of September 1, 2026 shows 100% donor cells: there is no mixed "
+    "chimerism for a boost to correct.",
     "UR-DEMO-0005": "The chimerism study of September 21, 2026 shows 100% donor cells in the peripheral "
     "blood. With full donor chimerism there is no mixed chimerism for a boost to correct, and the records "
     "show no poor graft function.",
@@ -286,4 +316,61 @@ DECIDED_CASES = [
         "hematologic_malignancy": True,
         "indication": Review.Indication.RELAPSED,
     },
+    {
+        "case_number": "UR-DEMO-0010",
+        "path": "uphold",
+        "member_name": "Jonah Reyes",
+        "member_address_line1": "4410 North Broadway", "member_city": "Chicago", "member_state": "IL",
+        "member_zip": "60640",
+        **FACILITY,
+        "member_id": "M10000010",
+        "member_date_of_birth": dt.date(1958, 6, 11),
+        "requesting_provider": "Dana Whitfield, MD, Riverside Cancer Center",
+        "provider_npi": "1234567893",
+        "service": Review.Service.DLI,
+        "diagnosis_codes": ["C92.02"],
+        "had_transplant": True,
+        "transplant_type": Review.TransplantType.AUTOLOGOUS,
+        "transplant_date": dt.date(2025, 5, 20),
+        "hematologic_malignancy": True,
+        "indication": Review.Indication.RELAPSED,
+    },
+    {
+        "case_number": "UR-DEMO-0011",
+        "path": "uphold",
+        "member_name": "Kira Lindqvist",
+        "member_address_line1": "18 Davis Street", "member_city": "Evanston", "member_state": "IL",
+        "member_zip": "60201",
+        **FACILITY,
+        "member_id": "M10000011",
+        "member_date_of_birth": dt.date(1976, 10, 4),
+        "requesting_provider": "Samuel Ortiz, MD, Lakeside Transplant Program",
+        "provider_npi": "1245319599",
+        "service": Review.Service.HPC_BOOST,
+        "diagnosis_codes": ["C92.02"],
+        "had_transplant": True,
+        "transplant_type": Review.TransplantType.ALLOGENEIC,
+        "transplant_date": dt.date(2026, 2, 10),
+        "same_donor": True,
+        "indication": Review.Indication.ENHANCE_CHIMERISM,
+        "donor_chimerism_percent": Decimal("100.0"),
+        "chimerism_study_date": dt.date(2026, 9, 1),
+        "chimerism_specimen": Review.Specimen.PERIPHERAL_BLOOD,
+    },
 ]
+
+
+# Appeals, each logged today by the appeals coordinator and, but for the first, decided today by the
+# second physician: (case, what happens, answers the appeal corrects).
+DEMO_APPEALS = [
+    ("UR-DEMO-0005", "wait", {}),
+    ("UR-DEMO-0010", "upheld", {}),
+    ("UR-DEMO-0011", "overturned", {"donor_chimerism_percent": Decimal("82.0"), "chimerism_study_date": dt.date(2026, 11, 20)}),
+    ("UR-DEMO-0006", "upheld", {}),  # Medicare Advantage: forwarded to the IRE
+]
+APPEAL_INFORMATION = {
+    "UR-DEMO-0005": "A letter from the treating physician about the member's blood counts.",
+    "UR-DEMO-0010": "The member's letter: the transplant program recommends the infusion.",
+    "UR-DEMO-0011": "A new chimerism study of November 20, 2026: 82% donor cells in the peripheral blood.",
+    "UR-DEMO-0006": "A letter from the member's daughter asking for the infusion.",
+}
