@@ -586,6 +586,8 @@ class Document(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="documents")
+    # Set when the document came with an appeal.
+    appeal = models.ForeignKey("Appeal", on_delete=models.PROTECT, null=True, blank=True, related_name="documents")
     file = models.FileField(upload_to=document_path, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=50)

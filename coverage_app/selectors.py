@@ -135,6 +135,10 @@ def review_documents(review: Review) -> QuerySet:
     return Document.objects.filter(review=review).select_related("uploaded_by").order_by("uploaded_at", "id")
 
 
+def appeal_documents(appeal) -> QuerySet:
+    return Document.objects.filter(appeal=appeal).select_related("uploaded_by").order_by("uploaded_at", "id")
+
+
 def notice_for_page(public_id) -> Notice:
     return Notice.objects.select_related("review").get(public_id=public_id)
 

@@ -665,6 +665,10 @@ def document_add(*, review: Review, user, upload, description: str = "") -> Docu
     if review.assigned_to_id != user.pk:
         raise PermissionDenied("This review is assigned to another reviewer.")
     move.check_status(review)
+    return _keep_document(review, user, upload, description)
+
+
+def _keep_document(review: Review, user, upload, description: str, appeal: Appeal | None = None) -> Document:
     upload.seek(0)
     head = upload.read(16)
     try:
@@ -684,11 +688,25 @@ def document_add(*, review: Review, user, upload, description: str = "") -> Docu
         sha256=digest.hexdigest(),
         description=description.strip()[:200],
         uploaded_by=user,
+        appeal=appeal,
     )
     document.file.save("upload", upload, save=False)
     document.save(force_insert=True)
-    _event(review, user, move, document=str(document.public_id), name=document.original_name)
+    ReviewEvent.objects.create(
+        review=review, actor=user, action=ReviewEvent.Action.DOCUMENT_ADDED,
+        detail={"document": str(document.public_id), "name": document.original_name,
+                **({"appeal": appeal.reference_number} if appeal else {})},
+    )
     return document
+
+
+@transaction.atomic
+def appeal_document_add(*, appeal: Appeal, user, upload, description: str = "") -> Document:
+    """Keep a document sent with an appeal, while the appeal is open."""
+    if not any(roles.has_role(user, role) for role in APPEAL_INTAKE_ROLES):
+        raise PermissionDenied("Only an appeals coordinator or a nurse reviewer attaches an appeal's documents.")
+    appeal = _appeal_locked(appeal, *Appeal.OPEN_STATUSES)
+    return _keep_document(appeal.review, user, upload, description, appeal=appeal)
 
 
 # --- Appeals (lib/appeals.py) -------------------------------------------------------------------------

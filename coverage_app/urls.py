@@ -25,6 +25,7 @@ urlpatterns = [
     path("appeals/<uuid:appeal_id>/", views_appeals.appeal_detail, name="appeal_detail"),
     path("appeals/<uuid:appeal_id>/accept/", views_appeals.appeal_accept_late, name="appeal_accept_late"),
     path("appeals/<uuid:appeal_id>/decide/", views_appeals.appeal_decide, name="appeal_decide"),
+    path("appeals/<uuid:appeal_id>/documents/", views_appeals.appeal_document_upload, name="appeal_document_upload"),
     path("appeals/<uuid:appeal_id>/<slug:which>/", views_appeals.appeal_outside, name="appeal_outside"),
     path("letters/<uuid:determination_id>/appeal/", views_appeals.appeal_new, name="appeal_new"),
     path("notices/<uuid:notice_id>/pdf/", views_clock.notice_pdf, name="notice_pdf"),

@@ -13,6 +13,7 @@ from coverage_app.forms import (
     STEP_FORMS,
     AppealDecisionForm,
     AppealForm,
+    DocumentForm,
     ExternalReviewForm,
     GoodCauseForm,
     OutsideDecisionForm,
@@ -75,6 +76,9 @@ def appeal_detail(request: HttpRequest, appeal_id) -> HttpResponse:
         "external_form": ExternalReviewForm(initial={"requested_at": timezone.localtime().replace(second=0, microsecond=0)}),
         "overdue": appeal.due_at < timezone.now() and appeal.status in Appeal.OPEN_STATUSES,
         "notices": selectors.review_notices(appeal.review),
+        "documents": selectors.appeal_documents(appeal),
+        "can_attach": appeal.status in Appeal.OPEN_STATUSES
+        and any(roles.has_role(request.user, role) for role in services.APPEAL_INTAKE_ROLES),
     }
     return render(request, "coverage_app/appeal_detail.html", ctx)
 
@@ -196,4 +200,24 @@ def appeal_outside(request: HttpRequest, appeal_id, which: str) -> HttpResponse:
             messages.success(request, "Recorded.")
             return redirect("appeal_detail", appeal_id=appeal.public_id)
     messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("appeal_detail", appeal_id=appeal.public_id)
+
+
+@roles.role_required(*services.APPEAL_INTAKE_ROLES)
+@require_POST
+def appeal_document_upload(request: HttpRequest, appeal_id) -> HttpResponse:
+    appeal = _appeal_or_404(appeal_id)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("appeal_detail", appeal_id=appeal.public_id)
+    try:
+        document = services.appeal_document_add(
+            appeal=appeal, user=request.user, upload=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+    except services.ReviewStateError as e:
+        messages.error(request, f"The document was not kept: {e}")
+    else:
+        messages.success(request, f"{document.original_name} attached to the appeal.")
     return redirect("appeal_detail", appeal_id=appeal.public_id)

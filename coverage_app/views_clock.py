@@ -141,7 +141,7 @@ def document_upload(request: HttpRequest, review_id) -> HttpResponse:
     return _back(review)
 
 
-@roles.role_required(*REVIEWERS)
+@roles.role_required(*REVIEWERS, roles.APPEALS_COORDINATOR)
 @require_GET
 def document_download(request: HttpRequest, document_id) -> HttpResponse:
     try:

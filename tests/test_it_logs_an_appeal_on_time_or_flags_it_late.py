@@ -146,3 +146,21 @@ def test_the_appeals_queue_is_soonest_due_first_marks_overdue_and_keeps_its_quer
         log(adverse_decided(make_review, director, days_ago=days), nurse)
     with django_assert_max_num_queries(few):
         client.get(reverse("appeals_queue"))
+
+
+def test_documents_sent_with_an_appeal_are_kept_and_listed_with_it(client, coordinator, make_review, director, nurse):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from coverage_app.models import Document
+
+    appeal = log(adverse_decided(make_review, director, days_ago=5), nurse)
+    client.force_login(coordinator)
+    url = reverse("appeal_document_upload", kwargs={"appeal_id": appeal.public_id})
+    r = client.post(url, {"file": SimpleUploadedFile("study.pdf", b"%PDF-1.4 x"), "description": "New study"}, follow=True)
+    assert "study.pdf attached to the appeal." in r.content.decode() and "New study" in r.content.decode()
+    document = Document.objects.get()
+    assert (document.appeal, document.review) == (appeal, appeal.review)
+    r = client.post(url, {"file": SimpleUploadedFile("notes.txt", b"plain text")}, follow=True)
+    assert "Only PDF, PNG, JPEG or TIFF files are accepted" in r.content.decode()
+    download = client.get(reverse("document_download", kwargs={"document_id": document.public_id}))
+    assert download.status_code == 200 and AccessLog.objects.filter(document=document, user=coordinator).exists()

@@ -36,7 +36,7 @@ APP = {
     "reviews/<uuid:review_id>/information/received/": ("login", 405, 403, 403, 403),
     "reviews/<uuid:review_id>/extend/": ("login", 200, 403, 403, 403),
     "reviews/<uuid:review_id>/documents/": ("login", 405, 403, 403, 403),
-    "documents/<uuid:document_id>/": ("login", 200, 200, 403, 403),  # medical records: reviewers only
+    "documents/<uuid:document_id>/": ("login", 200, 200, 403, 200),  # records: reviewers and appeals
     "notices/<uuid:notice_id>/": ("login", 200, 200, 200, 200),
     "notices/<uuid:notice_id>/pdf/": ("login", 200, 200, 200, 200),
 
@@ -44,6 +44,7 @@ APP = {
     "appeals/<uuid:appeal_id>/": ("login", 200, 200, 403, 200),
     "appeals/<uuid:appeal_id>/accept/": ("login", 403, 403, 403, 405),
     "appeals/<uuid:appeal_id>/decide/": ("login", 403, 200, 403, 403),
+    "appeals/<uuid:appeal_id>/documents/": ("login", 405, 403, 403, 405),
     "appeals/<uuid:appeal_id>/<slug:which>/": ("login", 403, 403, 403, 405),
     "letters/<uuid:determination_id>/appeal/": ("login", 200, 403, 403, 200),
 }
