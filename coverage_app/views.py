@@ -59,12 +59,15 @@ QUEUE_STATUS_CHOICES = [
 @roles.role_required(*REVIEWERS)
 def queue(request: HttpRequest) -> HttpResponse:
     """Reviews soonest due first, filtered by status, "assigned to me", and member ID or case number."""
+    # Printable characters only: nothing else belongs in an ID.
+    search = "".join(ch for ch in request.GET.get("q", "")[:40] if ch.isprintable())
     status = request.GET.get("status", selectors.QUEUE_OPEN)
     if status not in dict(QUEUE_STATUS_CHOICES):
         status = selectors.QUEUE_OPEN
+    # A search by case number or member ID looks in every status, unless one status was chosen.
+    if search.strip() and status == selectors.QUEUE_OPEN:
+        status = selectors.QUEUE_ALL
     mine = request.GET.get("mine") == "1"
-    # Printable characters only: nothing else belongs in an ID.
-    search = "".join(ch for ch in request.GET.get("q", "")[:40] if ch.isprintable())
     reviews = selectors.review_queue(
         status=status, assigned_to=request.user if mine else None, search=search
     )
@@ -73,6 +76,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     ).get_page()
     params = request.GET.copy()
     params.pop("page", None)
+    # An empty search result says which filter hid the reviews it would have found.
+    hidden = (
+        selectors.review_queue(status=selectors.QUEUE_ALL, search=search).count()
+        if search.strip() and not page.object_list and (mine or status != selectors.QUEUE_ALL)
+        else 0
+    )
     ctx = {
         "page": page,
         "rows": queue_rows(page.object_list, timezone.now()),
@@ -81,6 +90,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "mine": mine,
         "search": search,
         "query_string": params.urlencode(),
+        "hidden": hidden,
+        "status_label": dict(QUEUE_STATUS_CHOICES)[status],
         "is_nurse": roles.has_role(request.user, roles.NURSE),
     }
     return render(request, "coverage_app/queue.html", ctx)
@@ -220,7 +231,8 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
 
 
 FINISHED_MESSAGES = {
-    workflow.APPROVE: "Review {case} approved: the criteria are met.",
+    workflow.APPROVE: "Review {case} approved: the criteria are met. Approval {reference} is issued; "
+    "its letter is below.",
     workflow.REFER: "Review {case} sent to physician review.",
 }
 
@@ -254,8 +266,11 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
                     review=review, user=request.user, action=action,
                     referral_reason=form.cleaned_data["referral_reason"], **notes,
                 )
-                messages.success(request, FINISHED_MESSAGES[action].format(case=review.case_number))
-                return redirect("queue")
+                # The nurse lands on the review she finished, with its determination and letter.
+                issued = review.determinations.order_by("-decided_at").first()
+                messages.success(request, FINISHED_MESSAGES[action].format(
+                    case=review.case_number, reference=issued.reference_number if issued else ""))
+                return redirect("review_detail", review_id=review.public_id)
             services.review_save_notes(review=review, user=request.user, **notes)
             messages.success(request, "Notes saved.")
             return redirect("review_summary", review_id=review.public_id)

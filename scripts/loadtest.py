@@ -130,7 +130,8 @@ class Reviewer:
             "action": "approve" if dli else "refer", "overall_note": "Load test",
             "revision": REVISION.search(page).group(1),
         })
-        if done != "/queue/":
+        # A finished review lands on its own page.
+        if done != f"/reviews/{review_id}/":
             raise RuntimeError(f"finishing {review_id} went to {done}")
         with self.results.lock:
             self.results.finished.append(review_id)

@@ -50,7 +50,7 @@ def test_it_lists_unanswered_questions_instead_of_a_determination(logged_in, nur
 def test_it_approves_when_the_criteria_are_met(logged_in, nurse, nurse_review):
     complete(nurse_review)
     r = logged_in.post(summary_url(nurse_review), as_posted(nurse_review, {"action": "approve", "note_DLI-1": "Allo HSCT June 2025", "overall_note": "OK"}))
-    assert r["Location"] == reverse("queue")
+    assert r["Location"] == reverse("review_detail", kwargs={"review_id": nurse_review.public_id})
     nurse_review.refresh_from_db()
     assert nurse_review.status == Review.Status.APPROVED
     assert nurse_review.criterion_notes == {"DLI-1": "Allo HSCT June 2025"}

@@ -28,7 +28,7 @@ def test_the_director_upholds_and_the_letter_downloads(page, browser_nurse, brow
     page.get_by_label("Note on DLI-1").fill("Autologous transplant on June 1, 2025.")
     page.shots("nurse-summary")
     page.get_by_role("button", name="Send to physician review").click()
-    expect(page.get_by_text("sent to physician review")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("sent to physician review")
     page.get_by_role("button", name="Log out").click()
 
     log_in(page, "director", "director-pass-0261")
