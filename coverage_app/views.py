@@ -114,6 +114,7 @@ def review_detail(request: HttpRequest, review_id) -> HttpResponse:
         "is_director": roles.has_role(request.user, roles.DIRECTOR),
         "is_nurse": roles.has_role(request.user, roles.NURSE),
         "can_work": review.is_editable and review.assigned_to_id == request.user.pk,
+        "continue_step": _where_work_continues(review),
         "can_handle_clock": roles.has_role(request.user, roles.NURSE)
         and review.assigned_to_id == request.user.pk
         and review.status in workflow.OPEN_FOR_NURSE,
@@ -125,6 +126,12 @@ def review_detail(request: HttpRequest, review_id) -> HttpResponse:
         "steps": questions.STEPS,
     }
     return render(request, "coverage_app/review_detail.html", ctx)
+
+
+def _where_work_continues(review: Review) -> str:
+    """The step of the first required question not yet answered, or the summary."""
+    missing = questions.missing(review.answers())
+    return questions.STEP_OF_FIELD[missing[0]] if missing else "summary"
 
 
 @roles.role_required(roles.NURSE)

@@ -46,3 +46,23 @@ def test_a_search_finds_a_finished_review_and_says_which_filter_hid_one(client, 
     page = r.content.decode()
     assert "1 review with the case number or member ID" in page and "hidden by the filter “In review”" in page
     assert "status=all" in page
+
+
+def test_continue_the_review_opens_the_first_step_with_an_unanswered_question(client, nurse, nurse_review):
+    client.force_login(nurse)
+    detail = reverse("review_detail", kwargs={"review_id": nurse_review.public_id})
+    transplant = reverse("review_step", kwargs={"review_id": nurse_review.public_id, "step": "transplant"})
+    assert f'href="{transplant}">Continue the review' in client.get(detail).content.decode()
+    complete_answers(nurse_review)
+    assert f'href="{summary_url(nurse_review)}">Continue the review' in client.get(detail).content.decode()
+
+
+def test_the_report_csv_takes_the_dates_on_the_form(client, policy_staff):
+    client.force_login(policy_staff)
+    page = client.get(reverse("reports"), {"start": "2026-01-01", "end": "2026-01-31"}).content.decode()
+    start = page.index('<form method="get"')
+    form = page[start: page.index("</form>", start)]
+    # Download CSV submits the form itself, so dates changed after "Show" are the ones used.
+    assert f'formaction="{reverse("reports_csv")}"' in form and "?start=" not in form
+    r = client.get(reverse("reports_csv"), {"start": "2026-02-01", "end": "2026-02-28"})
+    assert 'filename="prior-authorizations-2026-02-01-to-2026-02-28.csv"' in r["Content-Disposition"]
