@@ -366,13 +366,25 @@ CLINICAL_REASONS_FIELD = forms.CharField(
 )
 
 
+class FieldsOnly:
+    """For `{% crispy form %}` inside a page's own <form>: crispy writes the fields, not the tag."""
+
+    disable_csrf = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = self.disable_csrf
+
+
 def add_service_error(form: forms.Form, error) -> None:
     """A service's refusal, beside the field it names (services.ReviewStateError.field)."""
     field = getattr(error, "field", None)
     form.add_error(field if field in form.fields else None, str(error))
 
 
-class DirectorDecisionForm(forms.Form):
+class DirectorDecisionForm(FieldsOnly, forms.Form):
     decision = forms.ChoiceField(
         label="Decision",
         choices=[
@@ -394,12 +406,7 @@ class DirectorDecisionForm(forms.Form):
         "and the provider, so write it in plain language.",
     )
     clinical_reasons = CLINICAL_REASONS_FIELD
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+    disable_csrf = True  # the page's own form carries the token
 
     def clean_rationale(self):
         rationale = self.cleaned_data["rationale"].strip()
@@ -408,7 +415,7 @@ class DirectorDecisionForm(forms.Form):
         return rationale
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(FieldsOnly, forms.Form):
     outcome = forms.ChoiceField(
         label="Corrected decision", choices=Determination.Outcome.choices, widget=forms.RadioSelect
     )
@@ -431,12 +438,7 @@ class CorrectionForm(forms.Form):
     rationale = forms.CharField(
         label="Clinical rationale", widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+    disable_csrf = True  # the page's own form carries the token
 
 
 class ReportPeriodForm(forms.Form):
@@ -524,7 +526,7 @@ class DocumentForm(forms.Form):
 # --- Appeals -----------------------------------------------------------------------------------------
 
 
-class AppealForm(forms.Form):
+class AppealForm(FieldsOnly, forms.Form):
     requester = forms.ChoiceField(label="Who is appealing", choices=Appeal.Requester.choices, widget=forms.RadioSelect)
     representative_name = forms.CharField(label="Representative's name", required=False, max_length=200)
     appointment_on_file = forms.BooleanField(
@@ -547,25 +549,15 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-
-class GoodCauseForm(forms.Form):
+class GoodCauseForm(FieldsOnly, forms.Form):
     good_cause = forms.CharField(
         label="Good cause for the late appeal", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
         help_text="For example: the member was in hospital, or did not receive the letter.",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-
-class AppealDecisionForm(forms.Form):
+class AppealDecisionForm(FieldsOnly, forms.Form):
     outcome = forms.ChoiceField(
         label="Decision on the appeal", widget=forms.RadioSelect,
         choices=[("overturned", "Overturn: approve the request"), ("upheld", "Uphold: the service is not approved")],
@@ -583,34 +575,19 @@ class AppealDecisionForm(forms.Form):
                                       help_text="In the treating physician's field, not consulted on the first decision.")
     consultant_specialty = forms.ChoiceField(label="Consultant's specialty", choices=Appeal.Specialty.choices)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-
-class OutsideDecisionForm(forms.Form):
+class OutsideDecisionForm(FieldsOnly, forms.Form):
     outcome = forms.ChoiceField(label="Decision", choices=Appeal.Outside.choices[1:], widget=forms.RadioSelect)
     decided_at = forms.DateTimeField(
         label="Decided", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-
-class ExternalReviewForm(forms.Form):
+class ExternalReviewForm(FieldsOnly, forms.Form):
     requested_at = forms.DateTimeField(
         label="Requested", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     iro_name = forms.CharField(label="Independent review organization assigned", max_length=200)
     expedited = forms.BooleanField(label="Expedited external review (decided within 72 hours)", required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False

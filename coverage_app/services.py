@@ -723,10 +723,6 @@ def _appeal_step_context():
         raise ReviewStateError(str(e), field=e.field) from None
 
 
-def _appeal_step(step):
-    with _appeal_step_context():
-        return step()
-
 
 @transaction.atomic
 def appeal_log(
@@ -767,9 +763,8 @@ def appeal_log(
     # Forms give minutes: an appeal logged in the minute of the decision is not before it.
     if received_at < determination.decided_at.replace(second=0, microsecond=0):
         raise ReviewStateError("The appeal cannot be received before the decision it appeals.", field="received_at")
-    expedited = _appeal_step(
-        lambda: appeals.is_expedited(review.request_type, member_asks_expedited, physician_says_urgent)
-    )
+    with _appeal_step_context():
+        expedited = appeals.is_expedited(review.request_type, member_asks_expedited, physician_says_urgent)
     letter_date = timezone.localtime(determination.decided_at).date()
     late = appeals.is_late(timezone.localtime(received_at).date(), letter_date, review.line_of_business)
     appeal = Appeal.objects.create(

@@ -59,21 +59,20 @@ def appeal_new(request: HttpRequest, determination_id) -> HttpResponse:
     return render(request, "coverage_app/appeal_new.html", ctx)
 
 
-@roles.role_required(*APPEAL_READERS)
-def appeal_detail(request: HttpRequest, appeal_id) -> HttpResponse:
-    appeal = _appeal_or_404(appeal_id)
-    services.access_record(user=request.user, review=appeal.review, kind=AccessLog.Kind.APPEAL, path=request.path)
+def _detail(request: HttpRequest, appeal: Appeal, good_cause_form=None) -> HttpResponse:
+    is_coordinator = roles.has_role(request.user, roles.APPEALS_COORDINATOR)
+    now = timezone.localtime().replace(second=0, microsecond=0)
     ctx = {
         "appeal": appeal,
         "review": appeal.review,
         "filing_deadline": appeals.filing_deadline(
             timezone.localtime(appeal.determination.decided_at).date(), appeal.review.line_of_business
         ),
-        "good_cause_form": GoodCauseForm() if roles.has_role(request.user, roles.APPEALS_COORDINATOR) else None,
-        "is_coordinator": roles.has_role(request.user, roles.APPEALS_COORDINATOR),
+        "good_cause_form": good_cause_form or (GoodCauseForm() if is_coordinator else None),
+        "is_coordinator": is_coordinator,
         "is_director": roles.has_role(request.user, roles.DIRECTOR),
-        "outside_form": OutsideDecisionForm(initial={"decided_at": timezone.localtime().replace(second=0, microsecond=0)}),
-        "external_form": ExternalReviewForm(initial={"requested_at": timezone.localtime().replace(second=0, microsecond=0)}),
+        "outside_form": OutsideDecisionForm(initial={"decided_at": now}),
+        "external_form": ExternalReviewForm(initial={"requested_at": now}),
         "overdue": appeal.due_at < timezone.now() and appeal.status in Appeal.OPEN_STATUSES,
         "notices": selectors.review_notices(appeal.review),
         "documents": selectors.appeal_documents(appeal),
@@ -81,6 +80,13 @@ def appeal_detail(request: HttpRequest, appeal_id) -> HttpResponse:
         and any(roles.has_role(request.user, role) for role in services.APPEAL_INTAKE_ROLES),
     }
     return render(request, "coverage_app/appeal_detail.html", ctx)
+
+
+@roles.role_required(*APPEAL_READERS)
+def appeal_detail(request: HttpRequest, appeal_id) -> HttpResponse:
+    appeal = _appeal_or_404(appeal_id)
+    services.access_record(user=request.user, review=appeal.review, kind=AccessLog.Kind.APPEAL, path=request.path)
+    return _detail(request, appeal)
 
 
 @roles.role_required(roles.APPEALS_COORDINATOR)
@@ -96,10 +102,7 @@ def appeal_accept_late(request: HttpRequest, appeal_id) -> HttpResponse:
         else:
             messages.success(request, f"Late appeal {appeal.reference_number} accepted for good cause.")
             return redirect("appeal_detail", appeal_id=appeal.public_id)
-    ctx = {"appeal": appeal, "review": appeal.review, "good_cause_form": form, "overdue": appeal.due_at < timezone.now(),
-           "filing_deadline": appeals.filing_deadline(
-               timezone.localtime(appeal.determination.decided_at).date(), appeal.review.line_of_business)}
-    return render(request, "coverage_app/appeal_detail.html", ctx, status=200)
+    return _detail(request, appeal, good_cause_form=form)
 
 
 @roles.role_required(*APPEAL_READERS)
