@@ -3,15 +3,19 @@ and a read-only window on reviews, determinations and who looked at them."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from coverage_app import policy_versions, services
 from coverage_app.lib import rules, taglines
+from coverage_app.lib.usdates import long_date
 from coverage_app.models import (
     AccessLog,
     CoveragePolicy,
@@ -26,34 +30,31 @@ from coverage_app.models import (
 )
 
 
-class FutureDateForm(forms.ModelForm):
-    """New or edited versions take effect in the future: the past was judged by what stood then."""
-
-    def clean_effective_date(self):
-        value = self.cleaned_data["effective_date"]
-        if value <= timezone.localdate():
-            raise forms.ValidationError(
-                "A new or edited version must take effect after today; versions already in effect "
-                "are superseded, never rewritten."
-            )
-        return value
+def on_history_page(request) -> bool:
+    """django-simple-history's page of one past version."""
+    match = request.resolver_match
+    return bool(match is not None and match.url_name and match.url_name.endswith("_simple_history"))
 
 
 class VersionStatusFilter(admin.SimpleListFilter):
+    """Draft, scheduled, in effect or superseded; the admin's queryset carries `current_date`."""
+
     title = "status"
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [(s, s.capitalize()) for s in (policy_versions.SCHEDULED, policy_versions.IN_EFFECT, policy_versions.SUPERSEDED)]
+        return [(s, s.capitalize()) for s in policy_versions.STATUSES]
 
     def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == policy_versions.SCHEDULED:
-            return queryset.filter(effective_date__gt=today)
-        if self.value() == policy_versions.IN_EFFECT:
-            return queryset.filter(effective_date=policy_versions.in_effect_date_subquery(PolicyVersion, "policy", today))
-        if self.value() == policy_versions.SUPERSEDED:
-            return queryset.filter(effective_date__lt=policy_versions.in_effect_date_subquery(PolicyVersion, "policy", today))
+        value = self.value()
+        if value == policy_versions.DRAFT:
+            return queryset.filter(effective_date__isnull=True)
+        if value == policy_versions.SCHEDULED:
+            return queryset.filter(effective_date__gt=timezone.localdate())
+        if value == policy_versions.IN_EFFECT:
+            return queryset.filter(effective_date=F("current_date"))
+        if value == policy_versions.SUPERSEDED:
+            return queryset.filter(effective_date__lt=F("current_date"))
         return queryset
 
 
@@ -74,20 +75,36 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
-        match = request.resolver_match
-        if match is not None and match.url_name and match.url_name.endswith("_simple_history"):
+        if on_history_page(request):
             # Every field as text, as Django's change page shows it to a user who may only view.
             return [f.name for f in self.model._meta.get_fields() if f.concrete and f.editable]
         return super().get_readonly_fields(request, obj)
 
 
-class SupersedeOnlyAdmin(HistoryAdmin):
-    """Versions that took effect (or were used) are superseded, never edited: "New version from
-    this" copies one into a future-dated draft. Subclasses name the two rules from policy_versions."""
+class VersionedAdmin(HistoryAdmin):
+    """Policy versions and letter wording. A new version is a draft, edited freely and used by
+    nothing; policy staff publish it with an effective date, after a page showing what changed.
+    Published versions are superseded, never edited: "New version from this" copies one into a
+    draft. Subclasses name their rules from policy_versions."""
 
     actions = ["new_version_from_this"]
+    change_form_template = "admin/coverage_app/version_change_form.html"
+    same = ""  # the field the versions of one thing share: a policy version's policy, a wording's kind
     locked_reason = staticmethod(lambda obj: None)
     copy = staticmethod(lambda obj: obj)
+    predecessor = staticmethod(lambda obj: None)
+    changes = staticmethod(lambda draft, old: [])
+
+    def publish(self, obj, effective_date, user):
+        raise NotImplementedError
+
+    def get_queryset(self, request):
+        current = policy_versions.in_effect_date_subquery(self.model, self.same, timezone.localdate())
+        return super().get_queryset(request).annotate(current_date=current)
+
+    @admin.display(description="Status")
+    def status(self, obj):
+        return policy_versions.version_status(obj.effective_date, obj.current_date, timezone.localdate()).capitalize()
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and self.locked_reason(obj):
@@ -97,13 +114,43 @@ class SupersedeOnlyAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj) and super().has_delete_permission(request, obj)
 
+    def _url(self, what, pk):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_{what}", args=[pk])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "locked_reason": self.locked_reason(obj) if obj else None,
+            "may_publish": policy_versions.may_publish(request.user),
+            "copy_url": self._url("copy", obj.pk) if obj else "",
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_change(self, request, obj):
+        if "_publish" in request.POST:  # "Save and publish…": saved; now the date and the changes
+            return redirect(self._url("publish", obj.pk))
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_publish" in request.POST:
+            return redirect(self._url("publish", obj.pk))
+        return super().response_add(request, obj, post_url_continue)
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}"
+        return [
+            path("<int:object_id>/copy/", self.admin_site.admin_view(self.copy_view), name=f"{name}_copy"),
+            path("<int:object_id>/publish/", self.admin_site.admin_view(self.publish_view), name=f"{name}_publish"),
+            *super().get_urls(),
+        ]
+
     def copy_and_open(self, request, obj):
         new = self.copy(obj)
-        messages.success(
-            request, f"New version drafted, effective {new.effective_date:%B %-d, %Y}: set its date and edit it."
-        )
-        opts = self.model._meta
-        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", new.pk)
+        messages.success(request, "New draft made from this version: edit it, then publish it with its effective date.")
+        return redirect(self._url("change", new.pk))
 
     @admin.action(description="New version from this", permissions=["add"])
     def new_version_from_this(self, request, queryset):
@@ -111,6 +158,80 @@ class SupersedeOnlyAdmin(HistoryAdmin):
             self.message_user(request, "Choose exactly one version to copy.", messages.ERROR)
             return None
         return self.copy_and_open(request, queryset.get())
+
+    def copy_view(self, request, object_id):
+        if request.method != "POST" or not self.has_add_permission(request):
+            return redirect(self._url("change", object_id))
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, str(object_id))
+        return self.copy_and_open(request, obj)
+
+    def publish_view(self, request, object_id):
+        """Step 1 asks the date; step 2 shows the changes beside the version it follows and asks to
+        confirm; only the confirming POST publishes (the service checks the date and the role)."""
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, str(object_id))
+        if not policy_versions.may_publish(request.user):
+            raise PermissionDenied("Only policy staff publish a version.")
+        if not obj.is_draft:
+            messages.info(request, f"This version is already published, effective {long_date(obj.effective_date)}.")
+            return redirect(self._url("change", obj.pk))
+        predecessor = self.predecessor(obj)
+        form = PublishForm(request.POST if request.method == "POST" else None, predecessor=predecessor)
+        confirming = False
+        if form.is_valid():
+            if "confirm" in request.POST:
+                try:
+                    published = self.publish(obj, form.cleaned_data["effective_date"], request.user)
+                except ValidationError as e:
+                    form.add_error(None, e)
+                else:
+                    messages.success(
+                        request, f"Published: this version is scheduled to take effect on "
+                        f"{long_date(published.effective_date)}."
+                    )
+                    return redirect(self._url("change", obj.pk))
+            else:
+                confirming = True
+        changes = self.changes(obj, predecessor) if confirming else []
+        ctx = {
+            **self.admin_site.each_context(request),
+            "title": f"Publish {obj}",
+            "opts": self.model._meta,
+            "original": obj,
+            "form": form,
+            "confirming": confirming,
+            "predecessor": predecessor,
+            "predecessor_status": policy_versions.version_status(
+                predecessor.effective_date, predecessor.effective_date, timezone.localdate()
+            ) if predecessor else "",
+            "changed": [c for c in changes if c.changed],
+            "unchanged": [c for c in changes if not c.changed],
+            "change_url": self._url("change", obj.pk),
+        }
+        return TemplateResponse(request, "admin/coverage_app/publish.html", ctx)
+
+
+class PublishForm(forms.Form):
+    effective_date = forms.DateField(
+        label="Effective date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The first day reviews and letters use this version: tomorrow or later.",
+    )
+
+    def __init__(self, *args, predecessor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.predecessor = predecessor
+
+    def clean_effective_date(self):
+        value = self.cleaned_data["effective_date"]
+        try:
+            policy_versions.check_effective_date(value, self.predecessor)
+        except ValidationError as e:
+            raise ValidationError(e.message_dict["effective_date"]) from e
+        return value
 
 
 # --- Policies ------------------------------------------------------------------------------------
@@ -179,6 +300,58 @@ class CoveragePolicyAdmin(HistoryAdmin):
 # --- Policy versions -----------------------------------------------------------------------------
 
 
+class StatementRowsWidget(forms.Widget):
+    """One text box per coverage statement and a blank one to add another: staff never edit the
+    JSON list the statements are kept in."""
+
+    template_name = "admin/coverage_app/widgets/statement_rows.html"
+
+    def format_value(self, value):
+        return [text for text in (value or []) if isinstance(text, str) and text.strip()]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        first = context["widget"]["attrs"].get("id") or f"id_{name}"
+        statements = context["widget"]["value"]
+        context["widget"]["rows"] = [
+            {
+                "id": first if i == 0 else f"{first}_{i}",
+                "text": text,
+                "label": f"Coverage statement {i + 1}" if i < len(statements) else "A new coverage statement",
+            }
+            for i, text in enumerate([*statements, ""])
+        ]
+        return context
+
+    def value_from_datadict(self, data, files, name):
+        return data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+
+
+class StatementRowsField(forms.Field):
+    widget = StatementRowsWidget
+    default_error_messages = {"required": "Give at least one coverage statement."}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = [value]
+        return [text.strip() for text in (value or []) if isinstance(text, str) and text.strip()]
+
+
+class CriterionForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            # A copied criterion keeps its code: staff reword it; swapping codes would mix up the rules.
+            self.fields["code"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service follows from the criterion, so the two can never disagree.
+        if cleaned.get("code") in Criterion.SERVICE_OF:
+            self.instance.service = Criterion.SERVICE_OF[cleaned["code"]]
+        return cleaned
+
+
 class CriteriaFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
@@ -195,7 +368,9 @@ class CriteriaFormSet(BaseInlineFormSet):
 
 class CriterionInline(admin.StackedInline):
     model = Criterion
+    form = CriterionForm
     formset = CriteriaFormSet
+    fields = ["code", "statement", "policy_words", "position"]
     extra = 0
 
     def _locked(self, obj):
@@ -211,82 +386,91 @@ class CriterionInline(admin.StackedInline):
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
 
-class PolicyVersionForm(FutureDateForm):
+class PolicyVersionForm(forms.ModelForm):
+    coverage_statements = StatementRowsField(
+        label="Coverage statements",
+        help_text="The Coverage Policy section, one statement per box. To remove a statement, clear "
+        "its box; save to get another blank box.",
+    )
+
     class Meta:
         model = PolicyVersion
-        fields = ["policy", "effective_date", "coverage_statements", "background"]
+        fields = ["policy", "coverage_statements", "background"]
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(SupersedeOnlyAdmin):
+class PolicyVersionAdmin(VersionedAdmin):
     form = PolicyVersionForm
+    same = "policy"
     locked_reason = staticmethod(policy_versions.version_locked_reason)
     copy = staticmethod(policy_versions.policy_version_copy)
+    predecessor = staticmethod(policy_versions.policy_version_predecessor)
+    changes = staticmethod(policy_versions.policy_version_changes)
     list_display = ["__str__", "effective_date", "status", "created_at"]
     list_select_related = ["policy"]
     list_filter = [VersionStatusFilter, "policy"]
     search_fields = ["policy__number", "policy__title", "background", "criteria__statement"]
     inlines = [CriterionInline]
-    change_form_template = "admin/coverage_app/version_change_form.html"
 
-    def get_queryset(self, request):
-        today = timezone.localdate()
-        return (
-            super().get_queryset(request)
-            .annotate(current_date=policy_versions.in_effect_date_subquery(PolicyVersion, "policy", today))
-        )
+    def publish(self, obj, effective_date, user):
+        return policy_versions.policy_version_publish(version=obj, effective_date=effective_date, user=user)
 
-    @admin.display(description="Status")
-    def status(self, obj):
-        return policy_versions.version_status(obj.effective_date, obj.current_date, timezone.localdate())
+    def _read_only(self, request, obj) -> bool:
+        return obj is not None and (on_history_page(request) or not self.has_change_permission(request, obj))
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        version = self.get_object(request, object_id)
-        reason = policy_versions.version_locked_reason(version) if version else None
-        extra_context = {**(extra_context or {}), "locked_reason": reason}
-        return super().change_view(request, object_id, form_url, extra_context)
+    def get_fields(self, request, obj=None):
+        if self._read_only(request, obj):
+            return ["policy", "effective_date", "coverage_statement_list", "background"]
+        if obj is not None:
+            return ["policy", "coverage_statements", "background"]
+        return super().get_fields(request, obj)
 
-    def get_urls(self):
-        return [
-            path("<int:object_id>/copy/", self.admin_site.admin_view(self.copy_view), name="coverage_app_policyversion_copy"),
-            *super().get_urls(),
-        ]
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            fields.append("policy")  # a draft stays with the policy it was copied from
+        if self._read_only(request, obj):
+            fields = [f for f in fields if f != "coverage_statements"] + ["coverage_statement_list"]
+        return fields
 
-    def copy_view(self, request, object_id):
-        if request.method != "POST" or not self.has_add_permission(request):
-            return redirect("admin:coverage_app_policyversion_change", object_id)
-        version = self.get_object(request, object_id)
-        if version is None:
-            return self._get_obj_does_not_exist_redirect(request, self.model._meta, str(object_id))
-        return self.copy_and_open(request, version)
+    @admin.display(description="Coverage statements")
+    def coverage_statement_list(self, obj):
+        return format_html("<ol>{}</ol>", format_html_join("", "<li>{}</li>", ((s,) for s in obj.coverage_statements)))
 
 
 # --- Letter wording ------------------------------------------------------------------------------
 
 
-class LetterWordingForm(FutureDateForm):
+class LetterWordingForm(forms.ModelForm):
     class Meta:
         model = LetterWording
-        fields = ["kind", "effective_date", "text"]
+        fields = ["kind", "text"]
 
 
 @admin.register(LetterWording)
-class LetterWordingAdmin(SupersedeOnlyAdmin):
+class LetterWordingAdmin(VersionedAdmin):
     form = LetterWordingForm
+    same = "kind"
     locked_reason = staticmethod(policy_versions.wording_locked_reason)
     copy = staticmethod(policy_versions.letter_wording_copy)
+    predecessor = staticmethod(policy_versions.letter_wording_predecessor)
+    changes = staticmethod(policy_versions.letter_wording_changes)
     list_display = ["kind", "effective_date", "status", "created_at"]
-    list_filter = ["kind"]
+    list_filter = [VersionStatusFilter, "kind"]
     search_fields = ["text"]
 
-    def get_queryset(self, request):
-        current = policy_versions.in_effect_date_subquery(LetterWording, "kind", timezone.localdate())
-        return super().get_queryset(request).annotate(current_date=current)
+    def publish(self, obj, effective_date, user):
+        return policy_versions.letter_wording_publish(wording=obj, effective_date=effective_date, user=user)
 
-    @admin.display(description="Status")
-    def status(self, obj):
-        return policy_versions.version_status(obj.effective_date, obj.current_date, timezone.localdate())
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.effective_date is not None:
+            return ["kind", "effective_date", "text"]
+        return ["kind", "text"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # A copy keeps its kind; only a new paragraph chooses one.
+        return [*fields, "kind"] if obj is not None and "kind" not in fields else fields
 
 
 # --- Read-only records ---------------------------------------------------------------------------

@@ -44,11 +44,16 @@ class PolicyRevision(models.Model):
 
 
 class PolicyVersion(models.Model):
-    """The policy's words as they stood from `effective_date` until the next version."""
+    """The policy's words as they stood from `effective_date` until the next version.
+
+    A version without an effective date is a draft: policy staff edit it, and nothing judges a
+    request by it until they publish it with a date (policy_versions.policy_version_publish)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     policy = models.ForeignKey(CoveragePolicy, on_delete=models.PROTECT, related_name="versions")
-    effective_date = models.DateField()
+    effective_date = models.DateField(
+        null=True, blank=True, help_text="Set when the version is published; empty while it is a draft."
+    )
     coverage_statements = models.JSONField(
         default=list, help_text="The Coverage Policy section, one statement per item."
     )
@@ -62,24 +67,52 @@ class PolicyVersion(models.Model):
     class Meta:
         ordering = ["policy", "-effective_date"]
         constraints = [
+            # Drafts have no date, and any number of them may wait; published versions take turns.
             models.UniqueConstraint(
-                fields=["policy", "effective_date"], name="one_version_per_policy_and_date"
+                fields=["policy", "effective_date"],
+                condition=models.Q(effective_date__isnull=False),
+                name="one_version_per_policy_and_date",
             )
         ]
 
     def __str__(self) -> str:
+        if self.effective_date is None:
+            return f"Policy {self.policy.number}, draft version"
         return f"Policy {self.policy.number}, version effective {self.effective_date:%b %-d, %Y}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.effective_date is None
 
 
 class Criterion(models.Model):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="criteria")
+    # What each criterion asks, beside its code wherever staff see one.
+    MEANINGS = {
+        "DLI-1": "DLI after an allogeneic transplant",
+        "DLI-2": "DLI for a hematologic malignancy",
+        "DLI-3": "DLI for relapsed, persistent or refractory disease, or a high risk of relapse",
+        "HPC-1": "HPC boost after an autologous or allogeneic transplant",
+        "HPC-2a": "HPC boost to promote engraftment",
+        "HPC-2b": "HPC boost to enhance chimerism (less than 100% donor cells)",
+    }
+    # The service each criterion belongs to: a criterion's service follows from its code.
+    SERVICE_OF = {code: service.value for service, codes in rules.CRITERIA_IDS.items() for code in codes}
+
     code = models.CharField(
-        max_length=10, choices=[(c, c) for c in rules.ALL_CRITERIA_IDS], help_text="The criterion's id in the rules engine, DLI-1 to HPC-2b."
+        "criterion",
+        max_length=10,
+        choices=[(c, f"{c}: {meaning}") for c, meaning in MEANINGS.items()],
+        help_text="Which of the policy's criteria this is.",
     )
-    service = models.CharField(max_length=20, choices=[(s.value, s.value) for s in rules.Service])
+    service = models.CharField(
+        max_length=20, choices=[(c.value, c.label) for c in questions.BY_NAME["service"].choices]
+    )
     statement = models.TextField(help_text="The test a reviewer applies, in plain words.")
     policy_words = models.TextField(help_text="The policy's own words the criterion rests on.")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(
+        "order", default=0, help_text="Criteria are read in this order, lowest first."
+    )
 
     history = HistoricalRecords()
 
@@ -91,7 +124,7 @@ class Criterion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.code
+        return self.get_code_display()
 
     def wording(self) -> rules.CriterionWording:
         return rules.CriterionWording(statement=self.statement, policy_words=self.policy_words)
@@ -377,7 +410,10 @@ class LetterWording(models.Model):
         MEDICARE_HELP = "medicare_help", "Medicare help: the State Health Insurance Assistance Program (SHIP)"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
-    effective_date = models.DateField()
+    # Empty while a draft: letters print only published wording (policy_versions.letter_wording_publish).
+    effective_date = models.DateField(
+        null=True, blank=True, help_text="Set when the wording is published; empty while it is a draft."
+    )
     text = models.TextField(help_text="Plain text; a blank line starts a new paragraph.")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -386,11 +422,21 @@ class LetterWording(models.Model):
     class Meta:
         ordering = ["kind", "-effective_date"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "effective_date"], name="one_wording_per_kind_and_date")
+            models.UniqueConstraint(
+                fields=["kind", "effective_date"],
+                condition=models.Q(effective_date__isnull=False),
+                name="one_wording_per_kind_and_date",
+            )
         ]
 
     def __str__(self) -> str:
+        if self.effective_date is None:
+            return f"{self.get_kind_display()}, draft"
         return f"{self.get_kind_display()}, effective {self.effective_date:%b %-d, %Y}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.effective_date is None
 
 
 class Determination(models.Model):

@@ -31,8 +31,10 @@ def policy_version_in_effect(
     on: dt.date, number: str = POLICY_NUMBER, *, with_criteria: bool = True
 ) -> PolicyVersion:
     """The version in effect on a date of service, with its criteria loaded in order (unless the
-    caller only checks that there is one: that halves the queries of every request step saved)."""
-    versions = PolicyVersion.objects.filter(policy__number=number, effective_date__lte=on)
+    caller only checks that there is one: that halves the queries of every request step saved).
+    Only published versions count: a draft has no effective date."""
+    published = PolicyVersion.objects.filter(policy__number=number, effective_date__isnull=False)
+    versions = published.filter(effective_date__lte=on)
     if with_criteria:
         versions = versions.select_related("policy").prefetch_related(
             Prefetch("criteria", queryset=Criterion.objects.order_by("position"))
@@ -40,11 +42,9 @@ def policy_version_in_effect(
     version = versions.order_by("-effective_date").first()
     if version is not None:
         return version
-    earliest = (
-        PolicyVersion.objects.filter(policy__number=number).order_by("effective_date").first()
-    )
+    earliest = published.order_by("effective_date").first()
     if earliest is None:
-        raise NoVersionInEffect(f"policy {number} has no versions")
+        raise NoVersionInEffect(f"policy {number} has no published versions")
     raise NoVersionInEffect(
         f"no version of policy {number} was in effect on {long_date(on)}; "
         f"the earliest took effect on {long_date(earliest.effective_date)}"
@@ -52,9 +52,11 @@ def policy_version_in_effect(
 
 
 def policy_with_history(number: str = POLICY_NUMBER) -> CoveragePolicy | None:
+    """The policy, its revision history and its published versions (drafts are policy staff's own)."""
+    published = PolicyVersion.objects.filter(effective_date__isnull=False).order_by("-effective_date")
     return (
         CoveragePolicy.objects.filter(number=number)
-        .prefetch_related("revisions", "versions")
+        .prefetch_related("revisions", Prefetch("versions", queryset=published))
         .first()
     )
 

@@ -44,13 +44,43 @@ def current_version():
     return PolicyVersion.objects.get(policy__number="0261", effective_date=dt.date(2024, 5, 15))
 
 
+def version_form_data(version, statements=None, background=None) -> dict:
+    """A policy version's change form as the browser posts it: a field per coverage statement and
+    a form per criterion, as they stand (change the dict to edit)."""
+    criteria = list(version.criteria.order_by("position"))
+    data = {
+        "coverage_statements": list(version.coverage_statements) if statements is None else statements,
+        "background": version.background if background is None else background,
+        "criteria-TOTAL_FORMS": str(len(criteria)), "criteria-INITIAL_FORMS": str(len(criteria)),
+        "criteria-MIN_NUM_FORMS": "0", "criteria-MAX_NUM_FORMS": "1000",
+    }
+    for i, c in enumerate(criteria):
+        data.update({f"criteria-{i}-id": c.pk, f"criteria-{i}-version": version.pk, f"criteria-{i}-code": c.code,
+                     f"criteria-{i}-statement": c.statement, f"criteria-{i}-policy_words": c.policy_words,
+                     f"criteria-{i}-position": c.position})
+    return data
+
+
+def publish(client, model_name: str, pk: int, effective_date, confirm: bool = True):
+    """Post the publish page's date; with `confirm`, as the confirmation page's button does."""
+    data = {"effective_date": effective_date if isinstance(effective_date, str) else effective_date.isoformat()}
+    if confirm:
+        data["confirm"] = "Publish"
+    return client.post(reverse(f"admin:coverage_app_{model_name}_publish", args=[pk]), data)
+
+
 def test_the_version_list_shows_and_filters_by_status(client, policy_staff):
-    future = policy_versions.policy_version_copy(current_version())
-    client.force_login(policy_staff)
+    staff = policy_staff
+    scheduled = policy_versions.policy_version_copy(current_version())
+    policy_versions.policy_version_publish(
+        version=scheduled, effective_date=timezone.localdate() + dt.timedelta(days=3), user=staff)
+    draft = policy_versions.policy_version_copy(current_version())
+    client.force_login(staff)
     url = reverse("admin:coverage_app_policyversion_changelist")
     html = client.get(url).content.decode()
-    assert "in effect" in html and "scheduled" in html
-    assert list(client.get(url, {"status": "scheduled"}).context["cl"].result_list) == [future]
+    assert "In effect" in html and "Scheduled" in html and "Draft" in html
+    assert list(client.get(url, {"status": "draft"}).context["cl"].result_list) == [draft]
+    assert list(client.get(url, {"status": "scheduled"}).context["cl"].result_list) == [scheduled]
     assert list(client.get(url, {"status": "in effect"}).context["cl"].result_list) == [current_version()]
     assert list(client.get(url, {"status": "superseded"}).context["cl"].result_list) == []
 
@@ -61,38 +91,32 @@ def test_a_version_in_effect_cannot_be_edited(client, policy_staff):
     url = reverse("admin:coverage_app_policyversion_change", args=[version.pk])
     page = client.get(url)
     assert "can no longer be edited because it has taken effect" in page.content.decode()
-    r = client.post(url, {"policy": version.policy_id, "effective_date": "2030-01-01",
-                          "coverage_statements": "[]", "background": "rewritten"})
+    r = client.post(url, version_form_data(version, background="rewritten"))
     assert r.status_code == 403
     version.refresh_from_db()
     assert version.background != "rewritten" and version.effective_date == dt.date(2024, 5, 15)
 
 
-def test_new_version_from_this_copies_and_takes_effect_on_its_date(client, policy_staff):
+def test_new_version_from_this_copies_into_a_draft_and_publishing_puts_it_in_effect(client, policy_staff):
     client.force_login(policy_staff)
     old = current_version()
     r = client.post(reverse("admin:coverage_app_policyversion_copy", args=[old.pk]))
     new = PolicyVersion.objects.exclude(pk=old.pk).get()
     assert r["Location"] == reverse("admin:coverage_app_policyversion_change", args=[new.pk])
-    assert new.effective_date > timezone.localdate()
-    assert [(c.code, c.policy_words) for c in new.criteria.order_by("position")] == [
-        (c.code, c.policy_words) for c in old.criteria.order_by("position")
+    assert new.effective_date is None
+    assert [(c.code, c.service, c.policy_words) for c in new.criteria.order_by("position")] == [
+        (c.code, c.service, c.policy_words) for c in old.criteria.order_by("position")
     ]
 
-    # Policy staff reword a criterion and set the date; the draft is still editable.
-    effective = timezone.localdate() + dt.timedelta(days=45)
-    criteria = list(new.criteria.order_by("position"))
-    data = {"policy": new.policy_id, "effective_date": effective.isoformat(),
-            "coverage_statements": '["Revised statement."]', "background": "Revised.",
-            "criteria-TOTAL_FORMS": "6", "criteria-INITIAL_FORMS": "6",
-            "criteria-MIN_NUM_FORMS": "0", "criteria-MAX_NUM_FORMS": "1000"}
-    for i, c in enumerate(criteria):
-        data.update({f"criteria-{i}-id": c.pk, f"criteria-{i}-version": new.pk, f"criteria-{i}-code": c.code,
-                     f"criteria-{i}-service": c.service, f"criteria-{i}-statement": c.statement,
-                     f"criteria-{i}-policy_words": c.policy_words, f"criteria-{i}-position": c.position})
+    # Policy staff reword a criterion; the draft is still editable.
+    data = version_form_data(new, statements=["Revised statement."], background="Revised.")
     data["criteria-0-statement"] = "Revised DLI-1 test."
     r = client.post(reverse("admin:coverage_app_policyversion_change", args=[new.pk]), data)
     assert r.status_code == 302, r.context["adminform"].form.errors if r.context else r
+
+    effective = timezone.localdate() + dt.timedelta(days=45)
+    r = publish(client, "policyversion", new.pk, effective)
+    assert r.status_code == 302
     new.refresh_from_db()
     assert new.effective_date == effective
 
@@ -107,28 +131,22 @@ def test_new_version_from_this_copies_and_takes_effect_on_its_date(client, polic
     assert earlier.determination.criteria[0].statement != "Revised DLI-1 test."
 
 
-def test_a_new_version_cannot_take_effect_in_the_past(client, policy_staff):
-    new = policy_versions.policy_version_copy(current_version())
-    client.force_login(policy_staff)
-    r = client.post(reverse("admin:coverage_app_policyversion_change", args=[new.pk]),
-                    {"policy": new.policy_id, "effective_date": "2024-06-01", "coverage_statements": "[]",
-                     "criteria-TOTAL_FORMS": "0", "criteria-INITIAL_FORMS": "0"})
-    assert "must take effect after today" in r.content.decode()
+def new_version_data(criteria: list[tuple[str, str]]) -> dict:
+    """The add page's form for a version made from scratch, with these (code, statement) criteria."""
+    data = {"policy": CoveragePolicy.objects.get(number="0261").pk, "coverage_statements": ["A statement."],
+            "background": "", "criteria-TOTAL_FORMS": str(len(criteria)), "criteria-INITIAL_FORMS": "0",
+            "criteria-MIN_NUM_FORMS": "0", "criteria-MAX_NUM_FORMS": "1000"}
+    for i, (code, statement) in enumerate(criteria):
+        data.update({f"criteria-{i}-code": code, f"criteria-{i}-statement": statement,
+                     f"criteria-{i}-policy_words": "Words.", f"criteria-{i}-position": i})
+    return data
 
 
 def test_a_version_must_keep_every_criterion(client, policy_staff):
-    new = policy_versions.policy_version_copy(current_version())
     client.force_login(policy_staff)
-    c = new.criteria.order_by("position").first()
-    data = {"policy": new.policy_id, "effective_date": (timezone.localdate() + dt.timedelta(days=9)).isoformat(),
-            "coverage_statements": "[]", "criteria-TOTAL_FORMS": "1", "criteria-INITIAL_FORMS": "1",
-            "criteria-MIN_NUM_FORMS": "0", "criteria-MAX_NUM_FORMS": "1000", "criteria-0-id": c.pk,
-            "criteria-0-version": new.pk, "criteria-0-code": c.code, "criteria-0-service": c.service,
-            "criteria-0-statement": c.statement, "criteria-0-policy_words": c.policy_words,
-            "criteria-0-position": 0, "criteria-0-DELETE": "on"}
-    r = client.post(reverse("admin:coverage_app_policyversion_change", args=[new.pk]), data)
+    r = client.post(reverse("admin:coverage_app_policyversion_add"), new_version_data([("DLI-1", "Only one.")]))
     assert "exactly one of each criterion" in r.content.decode()
-    assert new.criteria.count() == 6
+    assert PolicyVersion.objects.count() == 1
 
 
 def test_the_admin_home_and_policy_page_warn_when_the_review_is_overdue(client, policy_staff):
@@ -156,21 +174,21 @@ def test_mark_reviewed_records_the_annual_review(client, policy_staff):
     assert "past its next review date" not in client.get(reverse("admin:index")).content.decode()
 
 
-def test_letter_wording_in_effect_is_locked_and_copied_for_a_new_version(client, policy_staff):
+def test_letter_wording_in_effect_is_locked_and_copied_into_a_draft(client, policy_staff):
     client.force_login(policy_staff)
     wording = LetterWording.objects.get(kind="peer_to_peer")
     url = reverse("admin:coverage_app_letterwording_change", args=[wording.pk])
-    assert client.post(url, {"kind": "peer_to_peer", "effective_date": "2031-01-01", "text": "x"}).status_code == 403
+    assert client.post(url, {"kind": "peer_to_peer", "text": "x"}).status_code == 403
     r = client.post(reverse("admin:coverage_app_letterwording_changelist"),
                     {"action": "new_version_from_this", "_selected_action": [wording.pk]})
     new = LetterWording.objects.filter(kind="peer_to_peer").exclude(pk=wording.pk).get()
     assert r["Location"] == reverse("admin:coverage_app_letterwording_change", args=[new.pk])
-    assert new.text == wording.text and new.effective_date > timezone.localdate()
+    assert new.text == wording.text and new.effective_date is None
     r = client.post(reverse("admin:coverage_app_letterwording_change", args=[new.pk]),
-                    {"kind": "peer_to_peer", "effective_date": new.effective_date.isoformat(), "text": "New peer-to-peer words."})
+                    {"kind": "appeal_medicare", "text": "New peer-to-peer words."})
     assert r.status_code == 302
     new.refresh_from_db()
-    assert new.text == "New peer-to-peer words."
+    assert (new.kind, new.text) == ("peer_to_peer", "New peer-to-peer words.")
 
 
 def test_reviews_and_determinations_are_read_only_in_the_admin(client, policy_staff, upheld):

@@ -67,6 +67,9 @@ ADMIN_SITE = {
     "admin/^(?P<app_label>auth|axes|coverage_app)/$": ("admin-login", "admin-login", "admin-login", 200, "admin-login"),
     "admin/(?P<url>.*)$": ("admin-login", "admin-login", "admin-login", 404, "admin-login"),
     "admin/coverage_app/policyversion/<int:object_id>/copy/": staff_only(302),  # GET only goes back
+    "admin/coverage_app/letterwording/<int:object_id>/copy/": staff_only(302),  # GET only goes back
+    "admin/coverage_app/policyversion/<int:object_id>/publish/": staff_only(302),  # published: back to its page
+    "admin/coverage_app/letterwording/<int:object_id>/publish/": staff_only(302),  # published: back to its page
 }
 
 # Each model's admin pages for policy staff:
