@@ -46,13 +46,40 @@ class DiagnosisCodesField(forms.CharField):
         return list(codes)
 
 
+# One voice for a question left unanswered, whether Django or the step's own checks find it.
+ANSWER_THIS = "Answer this question."
+
+
+class DecimalAnswerField(forms.DecimalField):
+    """A decimal typed as text (inputmode="decimal"), so that a comma reaches the server and is
+    refused with a message: a number input in an English browser reads "9,5" as 95."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and "," in value:
+            raise forms.ValidationError(
+                f"Use a point for decimals: {value.strip().replace(',', '.')}, not {value.strip()}.", code="comma"
+            )
+        return super().to_python(value)
+
+
+def _number_messages(q: questions.Question) -> dict:
+    every = ("invalid", "min_value", "max_value", "max_digits", "max_whole_digits")
+    places = "one decimal place" if q.decimal_places == 1 else f"{q.decimal_places} decimal places"
+    return {**{code: q.range_message for code in every}, "max_decimal_places": f"{q.range_message[:-1]}, with at most {places}."}
+
+
 def _yes_no(value) -> bool:
     return value in (True, "True")
 
 
 def _field(q: questions.Question, answers: dict) -> forms.Field:
     """The form field that asks question `q`, its choices as the earlier answers leave them."""
-    common = {"label": q.label, "required": False, "help_text": " ".join(filter(None, (q.help, questions.asked_when(q.name))))}
+    common = {
+        "label": q.label,
+        "required": False,
+        "help_text": " ".join(filter(None, (q.help, questions.asked_when(q.name)))),
+        "error_messages": {"required": ANSWER_THIS},
+    }
     attrs = dict(q.attrs)
     match q.kind:
         case Kind.YES_NO:
@@ -68,14 +95,15 @@ def _field(q: questions.Question, answers: dict) -> forms.Field:
         case Kind.DATE:
             return forms.DateField(widget=DATE_WIDGET, **common)
         case Kind.DECIMAL:
-            step = Decimal(1).scaleb(-q.decimal_places)
-            return forms.DecimalField(
+            common["error_messages"].update(_number_messages(q))
+            return DecimalAnswerField(
                 min_value=q.minimum, max_value=q.maximum, decimal_places=q.decimal_places,
                 max_digits=len(str(int(q.maximum))) + q.decimal_places,
-                widget=forms.NumberInput(attrs={"step": str(step), "min": str(q.minimum), "max": str(q.maximum), **attrs}),
+                widget=forms.TextInput(attrs=attrs),
                 **common,
             )
         case Kind.NUMBER:
+            common["error_messages"].update(_number_messages(q))
             return forms.IntegerField(
                 min_value=int(q.minimum), max_value=int(q.maximum),
                 widget=forms.NumberInput(attrs={"min": str(q.minimum), "max": str(q.maximum), **attrs}),
@@ -116,6 +144,7 @@ class StepForm(forms.Form):
             # Django marks what is always asked; what hangs on this step's answers is checked in clean().
             field.required = complete and q.required and not field.show_when
             field.template_name = QUESTION_TEMPLATE
+            field.marked_required = q.required  # marked whenever it is asked, drafts included
             if not field.widget.use_fieldset:
                 field.widget.attrs["class"] = "form-control"  # Bootstrap's, as the template prints it
             self.fields[q.name] = field
@@ -140,7 +169,7 @@ class StepForm(forms.Form):
             merged = self.merged_answers()
             for name in questions.missing(merged):
                 if name in self.fields and name not in self.errors:
-                    self.add_error(name, "Answer this question.")
+                    self.add_error(name, ANSWER_THIS)
         return cleaned
 
     def _check_not_future(self, name: str, what: str) -> None:

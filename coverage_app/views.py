@@ -154,8 +154,10 @@ def review_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         review = services.review_start(user=request.user, **form.cleaned_data)
         messages.success(request, f"Review {review.case_number} created.")
+        if request.POST.get("action") == TO_QUEUE:
+            return redirect("queue")
         return redirect("review_step", review_id=review.public_id, step="transplant")
-    ctx = {"form": form, "step": questions.STEPS[0], "steps": questions.STEPS, "review": None}
+    ctx = {"form": form, "step": questions.STEPS[0], "steps": questions.STEPS, "review": None, "complete_steps": ()}
     return render(request, "coverage_app/review_step.html", ctx)
 
 
@@ -176,6 +178,10 @@ def _editable_or_redirect(request: HttpRequest, review: Review) -> HttpResponse 
         )
         return redirect("review_detail", review_id=review.public_id)
     return None
+
+
+# The button on every step that saves what was typed (a draft) and goes back to the queue.
+TO_QUEUE = "queue"
 
 
 def _neighbour(step: str, offset: int) -> str:
@@ -206,8 +212,12 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
 
     revision = review.revision
     if request.method == "POST":
-        going_back = request.POST.get("action") == "back"
-        form = _step_form(step, review, request.POST, complete=not going_back)
+        action = request.POST.get("action")
+        goto = request.POST.get("goto")
+        if goto not in questions.STEP_SLUGS:
+            goto = None
+        # Only "Save and continue" asks for every answer; leaving any other way keeps a draft.
+        form = _step_form(step, review, request.POST, complete=action not in ("back", TO_QUEUE) and goto is None)
         revision = posted_revision(request)
         if form.is_valid():
             try:
@@ -221,7 +231,10 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
                 if cleared:
                     names = ", ".join(questions.BY_NAME[f].name_in_text.lower() for f in cleared)
                     messages.info(request, f"These answers no longer apply and were cleared: {names}.")
-                target = _neighbour(step, -1 if going_back else 1)
+                if action == TO_QUEUE and goto is None:
+                    messages.success(request, f"Review {review.case_number} saved as a draft.")
+                    return redirect("queue")
+                target = goto or _neighbour(step, -1 if action == "back" else 1)
                 if target == "summary":
                     return redirect("review_summary", review_id=review.public_id)
                 return redirect("review_step", review_id=review.public_id, step=target)
@@ -233,6 +246,7 @@ def review_step(request: HttpRequest, review_id, step: str) -> HttpResponse:
         "review": review,
         "step": questions.STEPS[questions.STEP_SLUGS.index(step)],
         "steps": questions.STEPS,
+        "complete_steps": questions.complete_steps(review.answers()),
     }
     return render(request, "coverage_app/review_step.html", ctx)
 
@@ -279,6 +293,9 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
                     case=review.case_number, reference=issued.reference_number if issued else ""))
                 return redirect("review_detail", review_id=review.public_id)
             services.review_save_notes(review=review, user=request.user, **notes)
+            if action == TO_QUEUE:
+                messages.success(request, f"Notes on review {review.case_number} saved.")
+                return redirect("queue")
             messages.success(request, "Notes saved.")
             return redirect("review_summary", review_id=review.public_id)
         except services.EditConflict as e:
@@ -306,6 +323,7 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
         "criteria_rows": [(c, form.note_field(c.id)) for c in result.determination.criteria] if result else [],
         "step": questions.STEPS[-1],
         "steps": questions.STEPS,
+        "complete_steps": questions.complete_steps(review.answers()),
     }
     return render(request, "coverage_app/review_summary.html", ctx)
 

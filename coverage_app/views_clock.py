@@ -4,6 +4,7 @@ they issue; and the documents that arrive for a review."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -17,7 +18,7 @@ from coverage_app.forms import (
 )
 from coverage_app.lib import clocks
 from coverage_app.models import AccessLog, Document, Notice
-from coverage_app.view_helpers import LETTER_READERS, REVIEWERS, posted_revision, review_or_404
+from coverage_app.view_helpers import LETTER_READERS, REVIEWERS, posted_revision, render_issued, review_or_404
 
 
 def _back(review) -> HttpResponse:
@@ -177,7 +178,14 @@ def _notice_or_404(notice_id) -> Notice:
 def notice_html(request: HttpRequest, notice_id) -> HttpResponse:
     notice = _notice_or_404(notice_id)
     services.access_record(user=request.user, review=notice.review, kind=AccessLog.Kind.NOTICE, path=request.path, notice=notice)
-    return HttpResponse(notice.html)
+    return render_issued(
+        request,
+        title=f"{notice.get_kind_display()} {notice.reference_number}",
+        reference=notice.reference_number,
+        html=notice.html,
+        pdf_url=reverse("notice_pdf", kwargs={"notice_id": notice.public_id}),
+        review=notice.review,
+    )
 
 
 @roles.role_required(*LETTER_READERS)

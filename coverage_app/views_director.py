@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from coverage_app import roles, selectors, services
@@ -15,6 +16,7 @@ from coverage_app.view_helpers import (
     QUEUE_PAGE_SIZE,
     determination_or_404,
     log_access,
+    render_issued,
     review_or_404,
 )
 
@@ -61,10 +63,17 @@ def review_decide(request: HttpRequest, review_id) -> HttpResponse:
 @roles.role_required(*LETTER_READERS)
 @require_GET
 def letter_html(request: HttpRequest, determination_id) -> HttpResponse:
-    """The letter as issued, for printing from the browser: the stored HTML, never re-rendered."""
+    """The letter as issued, to read and print in the browser: the stored HTML, never re-rendered."""
     determination = determination_or_404(determination_id)
     log_access(request, determination.review, determination)
-    return HttpResponse(determination.letter.html)
+    return render_issued(
+        request,
+        title=f"Letter {determination.reference_number}",
+        reference=determination.reference_number,
+        html=determination.letter.html,
+        pdf_url=reverse("letter_pdf", kwargs={"determination_id": determination.public_id}),
+        review=determination.review,
+    )
 
 
 @roles.role_required(*LETTER_READERS)

@@ -31,12 +31,12 @@ def test_it_saves_the_mailing_address_the_facility_and_the_request_type(logged_i
 @pytest.mark.parametrize("field, value, message", [
     ("member_zip", "6062", "Enter a ZIP code of 5 digits, or ZIP+4 such as 60690-0261."),
     ("member_state", "XX", "XX is not a US state or territory: enter its two-letter postal code, e.g. IL."),
-    ("member_address_line1", "", "This field is required."),
-    ("units_requested", "0", "Ensure this value is greater than or equal to 1."),
-    ("units_requested", "11", "Ensure this value is less than or equal to 10."),
+    ("member_address_line1", "", "Answer this question."),
+    ("units_requested", "0", "Enter a number from 1 to 10."),
+    ("units_requested", "11", "Enter a number from 1 to 10."),
     ("servicing_npi", "1245319590", "check digit"),
-    ("servicing_facility", "", "This field is required."),
-    ("request_type", "", "This field is required."),
+    ("servicing_facility", "", "Answer this question."),
+    ("request_type", "", "Answer this question."),
 ])
 def test_it_explains_each_bad_answer_beside_its_field(logged_in, field, value, message):
     r = logged_in.post(reverse("review_new"), {**COMPLETE_REQUEST, field: value, "member_name": "Keep Me"})

@@ -110,10 +110,13 @@ def test_downloading_twice_gives_identical_bytes(client, nurse, upheld):
 
 
 def test_the_print_view_is_the_stored_html(client, director, upheld):
+    from django.utils.html import escape
+
     client.force_login(director)
     r = client.get(reverse("letter_html", kwargs={"determination_id": upheld.public_id}))
-    assert r.content.decode() == upheld.letter.html
-    assert "Criterion DLI-1" in r.content.decode()
+    # The stored HTML, unchanged, as the frame's document (an attribute, so escaped once).
+    assert f'srcdoc="{escape(upheld.letter.html)}"' in r.content.decode()
+    assert "Criterion DLI-1" in upheld.letter.html
 
 
 def test_notes_and_rationale_print_as_text_not_markup(referred, director_with_credentials):

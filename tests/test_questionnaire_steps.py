@@ -53,13 +53,13 @@ def test_it_keeps_everything_typed_when_the_request_has_errors(logged_in):
         ("provider_npi", "12345", "An NPI is exactly 10 digits."),
         ("diagnosis_codes", "C92.0", "C92.0 is a category, not a billable code"),
         ("diagnosis_codes", "NOPE1", "NOPE1 is not an ICD-10-CM code."),
-        ("diagnosis_codes", "", "This field is required."),
+        ("diagnosis_codes", "", "Answer this question."),
         ("member_date_of_birth", "2999-01-01", "cannot be in the future"),
         ("member_date_of_birth", "1850-01-01", "is not plausible"),
         ("member_date_of_birth", "02/30/1970", "Enter a valid date."),
         ("planned_date_of_service", "2023-01-01", "cannot be before the request was received"),
         ("service", "stem_cells", "Select a valid choice."),
-        ("member_name", "", "This field is required."),
+        ("member_name", "", "Answer this question."),
     ],
 )
 def test_it_explains_each_bad_request_answer_beside_the_field(logged_in, field, value, message):
@@ -100,7 +100,7 @@ def test_it_saves_the_transplant_step_and_moves_on(logged_in, nurse_review):
 @pytest.mark.parametrize(
     "data, field, message",
     [
-        ({}, "had_transplant", "This field is required."),
+        ({}, "had_transplant", "Answer this question."),
         ({"had_transplant": "True"}, "transplant_type", "Answer this question."),
         ({"had_transplant": "True", "transplant_type": "allogeneic", "transplant_date": "2025-06-01"}, "same_donor", "Answer this question."),
         ({"had_transplant": "True", "transplant_type": "autologous", "transplant_date": "2999-01-01"}, "transplant_date", "cannot be in the future"),
@@ -164,10 +164,12 @@ def test_it_offers_chimerism_for_hpc_boost_after_an_allogeneic_transplant_only(l
     "data, field, message",
     [
         ({"indication": "enhance_chimerism"}, "donor_chimerism_percent", "Answer this question."),
-        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "100.1"}, "donor_chimerism_percent", "less than or equal to 100"),
-        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "-1"}, "donor_chimerism_percent", "greater than or equal to 0"),
-        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "85.55"}, "donor_chimerism_percent", "1 decimal place"),
-        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "lots"}, "donor_chimerism_percent", "Enter a number."),
+        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "100.1"}, "donor_chimerism_percent", "Enter a percentage from 0 to 100."),
+        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "-1"}, "donor_chimerism_percent", "Enter a percentage from 0 to 100."),
+        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "85.55"}, "donor_chimerism_percent", "Enter a percentage from 0 to 100, with at most one decimal place."),
+        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "lots"}, "donor_chimerism_percent", "Enter a percentage from 0 to 100."),
+        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "1000"}, "donor_chimerism_percent", "Enter a percentage from 0 to 100."),
+        ({"indication": "enhance_chimerism", "donor_chimerism_percent": "9,5"}, "donor_chimerism_percent", "Use a point for decimals: 9.5, not 9,5."),
         ({"indication": "enhance_chimerism", "chimerism_study_date": "2025-05-01"}, "chimerism_study_date", "cannot be before the transplant (June 1, 2025)"),
         ({"indication": "promote_engraftment"}, "graft_function_evidence", "Answer this question."),
         ({"indication": "other"}, "indication_detail", "Answer this question."),

@@ -96,6 +96,12 @@ class Question:
         return self.short or self.label
 
     @property
+    def range_message(self) -> str:
+        """What a number question says to an answer outside its range or not a number at all."""
+        noun = "percentage" if self.unit.startswith("%") else "number"
+        return f"Enter a {noun} from {self.minimum:f} to {self.maximum:f}."
+
+    @property
     def empty(self):
         return EMPTY[self.kind]
 
@@ -360,6 +366,18 @@ def missing(answers: Mapping, *, to_judge: bool = False) -> list[str]:
         q.name for q in QUESTIONS
         if q.required and (q.to_judge or not to_judge) and applies(q.name, answers) and not is_answered(answers.get(q.name))
     ]
+
+
+def complete_steps(answers: Mapping) -> frozenset[str]:
+    """The questionnaire steps whose required questions are all answered, as are every earlier
+    step's (a later step's questions hang on the earlier answers)."""
+    gaps = {STEP_OF_FIELD[name] for name in missing(answers)}
+    done: set[str] = set()
+    for step in STEP_SLUGS[:-1]:  # the summary asks nothing
+        if step in gaps:
+            break
+        done.add(step)
+    return frozenset(done)
 
 
 # --- What a step's page asks -----------------------------------------------------------------------

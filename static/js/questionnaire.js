@@ -20,6 +20,30 @@
     conditions: JSON.parse(block.dataset.showWhen),
   }));
 
+  // Whether a question holds an answer (a choice checked or something typed).
+  function answered(block) {
+    return Array.from(block.querySelectorAll("input, textarea, select")).some((el) =>
+      el.type === "radio" || el.type === "checkbox" ? el.checked : el.value.trim() !== ""
+    );
+  }
+
+  // A question that stops applying while it holds an answer leaves a line in its place: the
+  // server clears that answer on saving (and says so), and the reviewer should know before.
+  function noteClearing(block) {
+    let note = block.nextElementSibling;
+    if (!(note && note.classList.contains("clearing-note"))) note = null;
+    const needed = block.hidden && answered(block);
+    if (needed && !note) {
+      note = document.createElement("p");
+      note.className = "clearing-note form-text";
+      note.setAttribute("role", "status");
+      note.textContent = `“${block.dataset.questionLabel}” no longer applies: its answer will be cleared when you save.`;
+      block.after(note);
+    } else if (!needed && note) {
+      note.remove();
+    }
+  }
+
   function update() {
     // Nested conditions (had a transplant -> type -> same donor) settle in as many passes as deep.
     for (let pass = 0; pass <= blocks.length; pass++) {
@@ -31,13 +55,12 @@
           changed = true;
         }
       });
-      if (!changed) return;
+      if (!changed) break;
     }
+    blocks.forEach(({ block }) => noteClearing(block));
   }
 
   form.addEventListener("change", update);
   update();
 
-  const summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
 })();

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import accessibility
+
 CHROMIUM = "/usr/bin/chromium"
 OUTPUT_ROOT = Path(__file__).resolve().parents[2] / "test-output" / "browser"
 # Chromium must not reach out to Google on this closed network, and runs as root here.
@@ -72,27 +74,34 @@ class Shots:
         self.page.screenshot(path=self.folder / f"{self.n:02d}-{name}.png", full_page=True)
 
 
-def make_page(browser, live_server, output_dir, javascript: bool = True):
-    context = browser.new_context(java_script_enabled=javascript, base_url=live_server.url)
+def make_page(browser, live_server, output_dir, javascript: bool = True, **options):
+    # bypass_csp lets axe-core's script in; only these test contexts set it.
+    context = browser.new_context(
+        java_script_enabled=javascript, base_url=live_server.url, bypass_csp=True, **options
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     return context, page, Shots(page, output_dir)
 
 
-@pytest.fixture
-def page(browser, live_server, output_dir, seeded):
-    context, page, shots = make_page(browser, live_server, output_dir)
+def _checked_page(browser, live_server, output_dir, **options):
+    """A page whose every load axe checks; the test fails at the end on a serious violation."""
+    context, page, shots = make_page(browser, live_server, output_dir, **options)
     page.shots = shots
+    page.axe = accessibility.Watch(page)
     yield page
     context.close()
+    page.axe.assert_clean()
+
+
+@pytest.fixture
+def page(browser, live_server, output_dir, seeded):
+    yield from _checked_page(browser, live_server, output_dir)
 
 
 @pytest.fixture
 def nojs_page(browser, live_server, output_dir, seeded):
-    context, page, shots = make_page(browser, live_server, output_dir, javascript=False)
-    page.shots = shots
-    yield page
-    context.close()
+    yield from _checked_page(browser, live_server, output_dir, javascript=False)
 
 
 @pytest.fixture
@@ -130,3 +139,26 @@ def browser_director(seeded, django_user_model):
         user=user, degree="MD", specialty="Hematology", license_number="MD-48213", license_state="MA"
     )
     return user
+
+
+@pytest.fixture
+def make_live_review(seeded):
+    """A review in the queue with its request step answered; keyword arguments set its fields."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from coverage_app.services import review_create
+    from tests.conftest import ADDRESS_AND_FACILITY, DATE_OF_SERVICE
+
+    def make(**fields):
+        request = dict(
+            received_at=timezone.now() - dt.timedelta(hours=1), urgency="standard", line_of_business="commercial",
+            status="received", member_name="Jordan Blake", member_id="M20000001",
+            member_date_of_birth=dt.date(1970, 4, 2), requesting_provider="Dana Whitfield, MD",
+            provider_npi="1234567893", service="dli", planned_date_of_service=DATE_OF_SERVICE,
+            diagnosis_codes=["C92.02"], **ADDRESS_AND_FACILITY,
+        )
+        return review_create(**{**request, **fields})
+
+    return make

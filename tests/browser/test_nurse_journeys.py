@@ -60,6 +60,25 @@ def test_it_approves_dli_for_relapsed_aml_after_an_allogeneic_transplant(page, b
 
     expect(page.get_by_role("status")).to_contain_text("approved: the criteria are met")
     page.shots("approved")
+
+    # The letter's page is a page of the app: a way back, the PDF, printing, one H1, a main.
+    reference = page.locator("[data-determination]").get_attribute("data-determination")
+    page.get_by_role("link", name=f"View the letter {reference}").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Letter {reference}")
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.get_by_role("main")).to_have_count(1)
+    expect(page.get_by_role("navigation", name="Main")).to_be_visible()
+    expect(page.locator("meta[name=viewport]")).to_have_count(1)
+    expect(page.frame_locator("#issued-frame").get_by_text(reference).first).to_be_visible()
+    page.evaluate("document.getElementById('issued-frame').contentWindow.print = () => { window.printed = true; }")
+    page.get_by_role("button", name="Print").click()
+    assert page.evaluate("window.printed === true")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF").click()
+    assert download.value.suggested_filename == f"{reference}.pdf"
+    page.shots("letter")
+    page.get_by_role("link", name="Back to review").click()
+    expect(page.locator("[data-determination]")).to_contain_text(reference)
     review = Review.objects.get(member_id="M20000001")
     assert review.status == Review.Status.APPROVED
     assert review.criterion_notes == {"DLI-2": "AML relapse confirmed on marrow biopsy."}
@@ -169,7 +188,7 @@ def test_it_resumes_a_draft_after_logging_out_and_in(page, browser_nurse):
     # The work continues where a question is still unanswered: the transplant's date.
     expect_step(page, "Transplant")
     expect(page.get_by_label(ALLOGENEIC)).to_be_checked()
-    page.get_by_role("link", name="1. Request").click()
+    page.get_by_role("button", name="1. Request").click()
     expect(page.get_by_label("Member ID")).to_have_value("M20000077")
     page.shots("resumed")
 
