@@ -75,3 +75,26 @@ def test_it_drafts_rewords_and_publishes_a_version(page, browser_policy_staff):
     draft.refresh_from_db()
     assert draft.effective_date == tomorrow
     assert policy_version_in_effect(tomorrow).criteria.get(code="DLI-1").statement == NEW_WORDING
+
+
+def test_every_admin_page_policy_staff_use_passes_axe(page, browser_policy_staff, make_live_review):
+    """Each list policy staff reach from the admin's home, and the first record of each: axe
+    (conftest.py) checks every one as it loads."""
+    make_live_review()
+    log_in(page, "policy", "policy-pass-0261")
+    page.wait_for_url("**/admin/")
+    page.wait_for_load_state()
+    lists = [a.get_attribute("href") for a in page.locator("#content-main th[scope=row] a, #content-main caption a").all()]
+    lists = sorted({href for href in lists if href and href.startswith("/admin/coverage_app/")})
+    assert len(lists) >= 6, lists
+    for href in lists:
+        page.goto(href)
+        expect(page.locator("#content h1")).to_be_visible()
+        first = page.locator("#result_list tbody tr th a, #result_list tbody tr td a").first
+        if first.count():
+            go(page, first)
+            expect(page.locator("#content h1")).to_be_visible()
+    page.goto("/admin/coverage_app/letterwording/")
+    go(page, page.locator("#result_list tbody tr th a").first)
+    expect(page.get_by_role("button", name="New version from this")).to_be_visible()
+    assert page.axe.problems == []
