@@ -46,6 +46,9 @@ def seeded(transactional_db):
     from django.apps import apps
 
     importlib.import_module("coverage_app.migrations.0002_groups").create_groups(apps, None)
+    # Policy staff's later permissions, as the migrations grant them.
+    importlib.import_module("coverage_app.migrations.0007_policy_staff_letter_permissions").grant(apps, None)
+    importlib.import_module("coverage_app.migrations.0010_policy_staff_audit_permissions").grant(apps, None)
     importlib.import_module("coverage_app.migrations.0003_policy_0261").load_policy(apps, None)
     importlib.import_module(
         "coverage_app.migrations.0006_letter_wording_and_frozen_determinations"
