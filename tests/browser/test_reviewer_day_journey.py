@@ -165,11 +165,18 @@ def test_it_draws_the_readme_screenshots(page, browser_nurse, make_live_review):
     """docs/screenshots/ (README) as these pages are today: the queue, and a summary."""
     from tests.conftest import complete_answers
 
+    import datetime as dt
+
+    from django.utils import timezone
+
     page.set_viewport_size({"width": 1280, "height": 800})
-    make_live_review(member_name="Avery Stone", member_id="M20000100")
-    make_live_review(member_name="Sam Rivera", member_id="M20000102", status="pending_physician_review")
+    # Received at set times today, so the pictures change only when the day does.
+    morning = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(8, 30)))
+    make_live_review(member_name="Avery Stone", member_id="M20000100", received_at=morning)
+    make_live_review(member_name="Sam Rivera", member_id="M20000102", status="pending_physician_review",
+                     received_at=morning + dt.timedelta(minutes=20))
     mine = complete_answers(make_live_review(member_name="Jordan Blake", member_id="M20000101", status="in_review",
-                                             assigned_to=browser_nurse))
+                                             assigned_to=browser_nurse, received_at=morning + dt.timedelta(minutes=45)))
     log_in(page)
     expect(page.get_by_role("heading", name="Work queue")).to_be_visible()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
