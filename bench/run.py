@@ -337,6 +337,39 @@ def engine(n: int) -> float:
     return best
 
 
+def fhir_submit(ctx: dict, n: int) -> dict:
+    """PAS Claim/$submit in process: one pended (A4: a review enters the queue) and one certified at
+    once (A1: the approval and its letter), each a new Claim, against the floor."""
+    import itertools
+    import json
+
+    from django.test import Client
+
+    from coverage_app import services
+    from coverage_app.fhir import questionnaire
+    from tests.fhir_helpers import dli_request
+
+    _api, token = services.api_client_create(name=f"bench EHR {time.time_ns()}")
+    floor_client, api_client = Client(), Client()
+    floor_client.force_login(ctx["nurse"])
+    numbers = itertools.count()
+    canonical = f"http://testserver/fhir/Questionnaire/{questionnaire.QUESTIONNAIRE_ID}"
+
+    def submit(**answers):
+        body = json.dumps(dli_request(f"bench-{time.time_ns()}-{next(numbers)}", **answers)).replace(
+            "http://testserver/fhir/Questionnaire/policy-0261", canonical)
+        r = api_client.post("/fhir/Claim/$submit", body, content_type="application/fhir+json",
+                            HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert r.status_code == 200, r.content[:300]
+
+    submit(indication=None)  # warm
+    return medians_ms({
+        "floor": lambda: floor_client.get("/bench/floor/"),
+        "pended": lambda: submit(indication=None),
+        "certified": lambda: submit(),
+    }, n)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reviews", type=int, default=100_000)
@@ -386,6 +419,7 @@ def main() -> int:
         remote = over_http(base, ctx, args.samples)
     print("measuring letters, export and the rules engine ...", flush=True)
     letter = letters(ctx, 20)
+    pas = fhir_submit(ctx, min(args.samples, 30))
     export_small = export(env, ctx["small_day"])
     export_big = export(env, ctx["export_day"])
     rate = engine(200_000)
@@ -403,6 +437,10 @@ def main() -> int:
     rows.append(Row(f"one letter ({letter['pages']} pages) vs a bare WeasyPrint page", letter["letter"], letter["bare"],
                     "<= 3x floor", letter["letter"] <= 3 * letter["bare"]))
     rows.append(Row("  the same letter, per page", letter["letter"] / letter["pages"], letter["bare"], "(context, not judged)", None))
+    rows.append(Row("FHIR Claim/$submit, pended (A4), in process", pas["pended"], pas["floor"], "<= 3x floor",
+                    pas["pended"] <= 3 * pas["floor"]))
+    rows.append(Row("FHIR Claim/$submit, certified at once (A1), vs its letter", pas["certified"], letter["letter"],
+                    "(context: the letter)", None))
     rows.append(Row(f"export_letters, {export_big['count']:,} letters, one core", export_big["per_second"], None, "letters/s (reported)", None, unit="letters/s"))
     flat = export_big["peak_mb"] <= export_small["peak_mb"] * 1.25
     rows.append(Row(f"export_letters peak memory, {export_small['count']} vs {export_big['count']:,} letters", export_big["peak_mb"],

@@ -105,6 +105,10 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "coverage_app.auth.axes_username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = envint("PROXY_COUNT", "0")
+
+# The FHIR API's base as EHRs reach it, e.g. https://review.example-plan.com/fhir: it names the
+# policy's Questionnaire (its canonical URL). Empty: taken from each request's own address.
+FHIR_BASE_URL = os.environ.get("FHIR_BASE_URL", "").rstrip("/")
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 ROOT_URLCONF = "config.urls"

@@ -18,6 +18,7 @@ from coverage_app.lib import rules, taglines
 from coverage_app.lib.usdates import long_date
 from coverage_app.models import (
     AccessLog,
+    ApiClient,
     CoveragePolicy,
     Criterion,
     Determination,
@@ -542,20 +543,24 @@ class DeterminationAdmin(MemberRecordAdmin):
 
 @admin.register(AccessLog)
 class AccessLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["at", "user", "case_number", "member_id", "kind", "path"]
-    list_select_related = ["user", "review"]
+    list_display = ["at", "who", "case_number", "member_id", "kind", "path"]
+    list_select_related = ["user", "api_client", "review"]
     list_filter = ["kind", ("at", admin.DateFieldListFilter)]
     date_hierarchy = "at"
-    search_fields = ["user__username", "user__last_name", "review__member_id", "review__case_number"]
+    search_fields = ["user__username", "user__last_name", "api_client__name", "review__member_id", "review__case_number"]
     raw_id_fields = ["user", "review", "determination"]
+
+    @admin.display(description="Who")
+    def who(self, obj):
+        return obj.user or f"{obj.api_client} (FHIR API)"
 
     @admin.display(description="Case", ordering="review__case_number")
     def case_number(self, obj):
-        return obj.review.case_number
+        return obj.review.case_number if obj.review else ""
 
     @admin.display(description="Member ID", ordering="review__member_id")
     def member_id(self, obj):
-        return obj.review.member_id
+        return obj.review.member_id if obj.review else ""
 
 
 @admin.register(ReviewerProfile)
@@ -617,3 +622,25 @@ class PlanSettingsAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(HistoryAdmin):
+    """The FHIR API's clients: made by `manage.py create_api_client` (which prints the token
+    once), seen and revoked here. Never deleted: the access log names them."""
+
+    list_display = ["name", "created_at", "revoked_at"]
+    readonly_fields = ["name", "created_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected clients' tokens", permissions=["change"])
+    def revoke(self, request, queryset):
+        for client in queryset:
+            services.api_client_revoke(client=client)
+        self.message_user(request, f"Revoked {queryset.count()} client(s): their tokens no longer work.")

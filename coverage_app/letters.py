@@ -203,3 +203,9 @@ def render_letter(determination: Determination, review: Review, superseded=None)
     """The letter as stored HTML and PDF bytes: rendered once, when the determination is issued."""
     html = render_to_string("letters/letter.html", letter_context(determination, review, superseded))
     return html, html_to_pdf(html)
+
+
+def plan_name() -> str:
+    """The plan as its letters name it: the first line of the letterhead in effect today."""
+    lines = letter_text.lines(wording_in_effect(timezone.localdate())[LetterWording.Kind.LETTERHEAD])
+    return lines[0] if lines else ""

@@ -246,6 +246,16 @@ class Review(models.Model):
         blank=True,
         related_name="submitted_reviews",
     )
+    # A request that came over FHIR (PAS Claim/$submit): the Claim's identifier ("system|value"),
+    # the client that sent it, and whether its answers are the provider's attestation, which the
+    # nurse confirms or corrects. Empty for one typed in from a fax.
+    claim_identifier = models.CharField(max_length=300, null=True, blank=True, unique=True)
+    api_client = models.ForeignKey(
+        "ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="reviews"
+    )
+    answers_attested_by_provider = models.BooleanField(default=False)
+    # The PAS Request Bundle as received: what $inquire's answers echo (patient, provider, item).
+    claim_bundle = models.JSONField(null=True, blank=True, editable=False)
     # The decision clock (lib/clocks.py): an information request and an extension, at most one each.
     information_requested_at = models.DateTimeField(null=True, blank=True)
     information_respond_by = models.DateTimeField(null=True, blank=True)
@@ -461,8 +471,9 @@ class Determination(models.Model):
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="determinations")
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     decided_at = models.DateTimeField()
+    # None for an automatic approval: the rules engine on the provider's attested answers (PAS).
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="determinations"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="determinations"
     )
     # As printed: a later change of name or credentials does not rewrite history.
     decider_name = models.CharField(max_length=200)
@@ -523,9 +534,13 @@ class AccessLog(models.Model):
         NOTICE = "notice", "Notice"
         DOCUMENT = "document", "Document"
         APPEAL = "appeal", "Appeal"
+        API = "api", "FHIR API call"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="+")
+    # A person at a page, or an EHR's client at the FHIR API: one or the other (a constraint).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    api_client = models.ForeignKey("ApiClient", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # None for an API call about no review yet (discovery, the questionnaire).
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     determination = models.ForeignKey(
         Determination, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -541,9 +556,16 @@ class AccessLog(models.Model):
             models.Index(fields=["user", "at"], name="access_user_at"),
             models.Index(fields=["review", "at"], name="access_review_at"),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | models.Q(api_client__isnull=False),
+                name="access_by_someone",
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user} viewed {self.review} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"
+        who = self.user or self.api_client
+        return f"{who} viewed {self.review or self.path} ({self.kind}) at {self.at:%Y-%m-%d %H:%M}"
 
 
 def default_tagline_languages() -> list[str]:
@@ -565,6 +587,11 @@ class PlanSettings(models.Model):
         default=default_tagline_languages,
         help_text="Language codes of the taglines every letter prints, in order (lib/taglines.py), "
         "e.g. the 15 languages most spoken by people with limited English in the plan's state.",
+    )
+    automatic_approval = models.BooleanField(
+        default=True,
+        help_text="Approve at once a FHIR (PAS) request whose attested answers meet every criterion. "
+        "Off: every such request waits for a nurse.",
     )
     authorization_valid_days = models.PositiveSmallIntegerField(
         default=90,
@@ -746,3 +773,27 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return self.reference_number
+
+
+class ApiClient(models.Model):
+    """An EHR (or its intermediary) allowed to call the FHIR API with a bearer token. Only the
+    token's SHA-256 is kept; `manage.py create_api_client` prints the token once."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    token_sha256 = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "API client"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

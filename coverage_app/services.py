@@ -16,7 +16,7 @@ from coverage_app.evaluation import judge, snapshot
 from coverage_app.letters import render_letter, wording_in_effect
 from coverage_app.lib import appeals, clocks, decisions, letter_text, questions, rules, uploads
 from coverage_app.lib.usdates import long_date, short_datetime
-from coverage_app.models import AccessLog, Appeal, Determination, Document, Letter, Notice, Review, ReviewEvent
+from coverage_app.models import AccessLog, ApiClient, Appeal, Determination, Document, Letter, Notice, Review, ReviewEvent
 from coverage_app.notices import render_notice
 from coverage_app.workflow import ReviewStateError
 
@@ -309,7 +309,7 @@ def _issue(
         outcome=outcome,
         decided_at=decided_at,
         decided_by=user,
-        decider_name=user.get_full_name() or user.get_username(),
+        decider_name=AUTOMATIC_DECIDER if user is None else (user.get_full_name() or user.get_username()),
         decider_credentials=printed.printed if printed else "",
         decider_role=role,
         rationale=rationale,
@@ -330,6 +330,37 @@ def _issue(
         determination=determination, html=html, pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest()
     )
     return determination
+
+
+# How an automatic approval names its decider, on the letter and in the record.
+AUTOMATIC_DECIDER = "Policy 0261's criteria, met on the requesting provider's attested answers"
+AUTOMATIC_ROLE = "Automatic approval"
+
+
+@transaction.atomic
+def review_approve_automatically(*, review: Review) -> Determination | None:
+    """Approve at once a request sent over FHIR whose attested answers meet every criterion and
+    need no physician, with its letter; None (the review waits for a nurse) otherwise. Never an
+    adverse determination: only a physician makes one."""
+    review = _locked(review)
+    if review.status != Review.Status.RECEIVED or questions.missing(review.answers()):
+        return None
+    try:
+        result = judge(review)
+    except rules.InvalidCase:
+        return None
+    if not result.determination.criteria_met or result.determination.physician_review:
+        return None
+    review.status = Review.Status.APPROVED
+    review.policy_version = result.version
+    review.nurse_determination = snapshot(result)
+    review.submitted_at = timezone.now()
+    _save(review, ["status", "policy_version", "nurse_determination", "submitted_at"])
+    ReviewEvent.objects.create(
+        review=review, actor=None, action=ReviewEvent.Action.APPROVED,
+        detail={"automatic": True, "outcome": result.determination.outcome.value},
+    )
+    return _issue(review, None, result, outcome=Determination.Outcome.APPROVED, role=AUTOMATIC_ROLE)
 
 
 def _require_physician_for(action: str, user) -> workflow.Move:
@@ -1009,3 +1040,44 @@ def _record_outside(appeal: Appeal, user, outcome: str, decided_at, prefix: str,
     action = ReviewEvent.Action.IRE_DECIDED if prefix == "ire" else ReviewEvent.Action.EXTERNAL_DECIDED
     _appeal_event(appeal, user, action, outcome=outcome)
     return appeal
+
+
+# --- The FHIR API's clients --------------------------------------------------------------------
+
+
+def token_sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_client_create(*, name: str) -> tuple[ApiClient, str]:
+    """A new client and its bearer token, returned once: only its hash is kept. A token of 256
+    random bits needs no slow hash: it cannot be guessed, only stolen."""
+    name = " ".join(name.split())
+    if not name:
+        raise ReviewStateError("Give the client a name.", field="name")
+    if ApiClient.objects.filter(name=name).exists():
+        raise ReviewStateError(f"There is already a client named {name!r}.", field="name")
+    token = secrets.token_urlsafe(32)
+    client = ApiClient.objects.create(name=name, token_sha256=token_sha256(token))
+    return client, token
+
+
+def api_client_for_token(token: str) -> ApiClient | None:
+    """The active client holding `token`, or None."""
+    if not token:
+        return None
+    return ApiClient.objects.filter(token_sha256=token_sha256(token), revoked_at__isnull=True).first()
+
+
+@transaction.atomic
+def api_client_revoke(*, client: ApiClient) -> ApiClient:
+    if client.revoked_at is None:
+        client.revoked_at = timezone.now()
+        client.save(update_fields=["revoked_at"])
+    return client
+
+
+def api_call_record(*, client: ApiClient, path: str, review: Review | None = None) -> None:
+    """Every call to the FHIR API, under the client's name (and the review it touched)."""
+    AccessLog.objects.create(api_client=client, review=review, kind=AccessLog.Kind.API, path=path[:300])

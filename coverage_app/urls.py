@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from coverage_app import views, views_appeals, views_clock, views_director, views_reports
+from coverage_app import views, views_appeals, views_clock, views_director, views_fhir, views_reports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -36,6 +36,14 @@ urlpatterns = [
     path("reports/csv/", views_reports.report_csv, name="reports_csv"),
     path("reports/metrics.csv", views_reports.public_metrics_csv, name="public_metrics_csv"),
     path("letters/<uuid:determination_id>/", views_director.letter_html, name="letter_html"),
+    # The FHIR API (views_fhir.py): CapabilityStatement, CRD (CDS Hooks), DTR and PAS.
+    path("fhir/metadata", views_fhir.metadata, name="fhir_metadata"),
+    path("cds-services", views_fhir.cds_discovery, name="cds_discovery"),
+    path("cds-services/<str:service_id>", views_fhir.cds_service, name="cds_service"),
+    path("fhir/Questionnaire/$questionnaire-package", views_fhir.questionnaire_package, name="fhir_questionnaire_package"),
+    path("fhir/Questionnaire/<str:questionnaire_id>", views_fhir.questionnaire_read, name="fhir_questionnaire"),
+    path("fhir/Claim/$submit", views_fhir.claim_submit, name="fhir_claim_submit"),
+    path("fhir/Claim/$inquire", views_fhir.claim_inquire, name="fhir_claim_inquire"),
     path("letters/<uuid:determination_id>/pdf/", views_director.letter_pdf, name="letter_pdf"),
     path(
         "letters/<uuid:determination_id>/correct/",

@@ -47,6 +47,14 @@ APP = {
     "appeals/<uuid:appeal_id>/documents/": ("login", 405, 403, 403, 405),
     "appeals/<uuid:appeal_id>/<slug:which>/": ("login", 403, 403, 403, 405),
     "letters/<uuid:determination_id>/appeal/": ("login", 200, 403, 403, 200),
+    # The FHIR API: a bearer token, never a session (tests/test_it_answers_only_api_clients.py).
+    "fhir/metadata": (200, 200, 200, 200, 200),
+    "cds-services": (401, 401, 401, 401, 401),
+    "cds-services/<str:service_id>": (405, 405, 405, 405, 405),
+    "fhir/Questionnaire/$questionnaire-package": (405, 405, 405, 405, 405),
+    "fhir/Questionnaire/<str:questionnaire_id>": (401, 401, 401, 401, 401),
+    "fhir/Claim/$submit": (405, 405, 405, 405, 405),
+    "fhir/Claim/$inquire": (405, 405, 405, 405, 405),
 }
 
 def staff_only(staff_answer):
@@ -88,6 +96,7 @@ MODELS = {
     "coverage_app/accesslog": (200, 403, 200, 200, 403, 302, None),
     "coverage_app/reviewerprofile": (403, 403, 403, 403, 403, 302, None),
     "coverage_app/plansettings": (200, 403, 200, 200, 403, 302, 200),
+    "coverage_app/apiclient": (200, 403, 200, 200, 403, 302, 200),
 }
 MODEL_PAGES = ("", "add/", "<path:object_id>/change/", "<path:object_id>/history/",
                "<path:object_id>/delete/", "<path:object_id>/", "^([^/]+)/history/([^/]+)/$")
@@ -154,6 +163,7 @@ def world(nurse, director_with_credentials, policy_staff, upheld, make_review, d
     }
     for model in ("coverage_app/coveragepolicy", "coverage_app/policyversion", "coverage_app/letterwording"):
         objects[model].save()  # loaded by a migration, so give each a row in its history
+    objects["coverage_app/apiclient"] = services.api_client_create(name="Riverside EHR")[0]
     objects["coverage_app/plansettings"] = PlanSettings.objects.get()
     objects["coverage_app/plansettings"].save()
     editable = make_review(assigned_to=nurse, status=Review.Status.IN_REVIEW, service="dli")
@@ -189,6 +199,10 @@ def url_for(route, name, world):
         return reverse(name, kwargs={"document_id": world["document"].public_id})
     if "<uuid:determination_id>" in route:
         return reverse(name, kwargs={"determination_id": determination.public_id})
+    if route == "cds-services/<str:service_id>":
+        return "/cds-services/policy-0261-order-sign"
+    if route == "fhir/Questionnaire/<str:questionnaire_id>":
+        return "/fhir/Questionnaire/policy-0261"
     if route.startswith("admin/r/"):
         return f"/admin/r/{world['content_type'].pk}/{review.pk}/"
     if route == "admin/(?P<url>.*)$":

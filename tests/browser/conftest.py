@@ -57,6 +57,7 @@ def seeded(transactional_db):
         apps, None
     )
     importlib.import_module("coverage_app.migrations.0019_appeals").create_group(apps, None)
+    importlib.import_module("coverage_app.migrations.0022_fhir_api_clients_and_pas_requests").grant(apps, None)
 
 
 @pytest.fixture

@@ -1,0 +1,89 @@
+"""Electronic prior authorization (Da Vinci PAS): a submitted Claim becomes a review in the
+nurse queue, its answers marked as the provider's attestation, approved at once when they meet
+every criterion (PlanSettings.automatic_approval); and what the plan answers about it, as an X12
+306 review action. The API never denies: only a physician does, in the app."""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from coverage_app import services
+from coverage_app.fhir.pas import SubmittedClaim
+from coverage_app.lib import questions
+from coverage_app.models import ApiClient, Determination, PlanSettings, Review, ReviewEvent
+
+CERTIFIED, NOT_CERTIFIED, PENDED = "A1", "A3", "A4"
+
+# The review's request fields a Claim carries (pas.SubmittedClaim has one attribute for each).
+CLAIM_FIELDS = (
+    "member_name", "member_id", "member_date_of_birth", "member_address_line1", "member_address_line2",
+    "member_city", "member_state", "member_zip", "line_of_business", "request_type", "requesting_provider",
+    "provider_npi", "service", "units_requested", "servicing_facility", "servicing_npi",
+    "planned_date_of_service", "diagnosis_codes",
+)
+
+
+@dataclass(frozen=True)
+class ClaimAnswer:
+    review: Review
+    review_action: str  # CERTIFIED, NOT_CERTIFIED or PENDED
+    pre_auth_ref: str | None = None
+    reasons: tuple[str, ...] = ()
+
+
+def claim_answer(review: Review) -> ClaimAnswer:
+    """Where a submitted request stands: pended until a determination, then the one in force."""
+    issued = (
+        Determination.objects.filter(review=review, superseded_by__isnull=True).order_by("-decided_at").first()
+    )
+    if issued is None:
+        return ClaimAnswer(review, PENDED)
+    if issued.outcome == Determination.Outcome.APPROVED:
+        return ClaimAnswer(review, CERTIFIED, issued.reference_number)
+    # CMS-0057-F: a denial says why, specifically: the criteria not met, then the physician's reasons.
+    reasons = [*issued.criteria_snapshot.get("reasons", []), *filter(None, [issued.clinical_reasons.strip()])]
+    return ClaimAnswer(review, NOT_CERTIFIED, issued.reference_number, tuple(reasons or ["See the letter."]))
+
+
+def claim_submit(*, client: ApiClient, bundle: dict, claim: SubmittedClaim, answers: dict) -> tuple[ClaimAnswer, bool]:
+    """The review for `claim` (a new one, or the one an earlier submission of the same Claim
+    identifier made) and its answer; True when it was made now."""
+    existing = Review.objects.filter(claim_identifier=claim.identifier).first()
+    if existing is not None:
+        return claim_answer(existing), False
+    try:
+        review = _create(client, bundle, claim, answers)
+    except IntegrityError:  # the same Claim, submitted twice at once: the other call made it
+        existing = Review.objects.filter(claim_identifier=claim.identifier).first()
+        if existing is None:
+            raise
+        return claim_answer(existing), False
+    if PlanSettings.objects.values_list("automatic_approval", flat=True).first() is not False:
+        services.review_approve_automatically(review=review)
+    return claim_answer(review), True
+
+
+@transaction.atomic
+def _create(client: ApiClient, bundle: dict, claim: SubmittedClaim, answers: dict) -> Review:
+    fields = {name: getattr(claim, name) for name in CLAIM_FIELDS}
+    # Only the questions the table asks given the other answers: the rest would be cleared anyway.
+    clinical = questions.without_inapplicable({**fields, **answers})
+    clinical = {name: value for name, value in clinical.items() if name in answers}
+    review = services.review_create(
+        received_at=timezone.now(),
+        urgency=claim.urgency,
+        line_of_business=fields.pop("line_of_business"),
+        status=Review.Status.RECEIVED,
+        claim_identifier=claim.identifier,
+        claim_bundle=bundle,
+        api_client=client,
+        answers_attested_by_provider=True,
+        **fields,
+        **clinical,
+    )
+    ReviewEvent.objects.create(
+        review=review, actor=None, action=ReviewEvent.Action.CREATED,
+        detail={"via": "FHIR PAS Claim/$submit", "client": client.name, "claim": claim.identifier},
+    )
+    return review
