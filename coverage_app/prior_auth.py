@@ -15,15 +15,6 @@ from coverage_app.models import ApiClient, Determination, PlanSettings, Review, 
 
 CERTIFIED, NOT_CERTIFIED, PENDED = "A1", "A3", "A4"
 
-# The review's request fields a Claim carries (pas.SubmittedClaim has one attribute for each).
-CLAIM_FIELDS = (
-    "member_name", "member_id", "member_date_of_birth", "member_address_line1", "member_address_line2",
-    "member_city", "member_state", "member_zip", "line_of_business", "request_type", "requesting_provider",
-    "provider_npi", "service", "units_requested", "servicing_facility", "servicing_npi",
-    "planned_date_of_service", "diagnosis_codes",
-)
-
-
 @dataclass(frozen=True)
 class ClaimAnswer:
     review: Review
@@ -66,13 +57,13 @@ def claim_submit(*, client: ApiClient, bundle: dict, claim: SubmittedClaim, answ
 
 @transaction.atomic
 def _create(client: ApiClient, bundle: dict, claim: SubmittedClaim, answers: dict) -> Review:
-    fields = {name: getattr(claim, name) for name in CLAIM_FIELDS}
+    fields = claim.request_answers()
     # Only the questions the table asks given the other answers: the rest would be cleared anyway.
     clinical = questions.without_inapplicable({**fields, **answers})
     clinical = {name: value for name, value in clinical.items() if name in answers}
     review = services.review_create(
         received_at=timezone.now(),
-        urgency=claim.urgency,
+        urgency=fields.pop("urgency"),
         line_of_business=fields.pop("line_of_business"),
         status=Review.Status.RECEIVED,
         claim_identifier=claim.identifier,

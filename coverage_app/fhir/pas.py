@@ -67,6 +67,7 @@ from coverage_app.lib import icd10
 from coverage_app.lib.deadlines import LineOfBusiness, RequestType, Urgency
 from coverage_app.lib.npi import npi_problem
 from coverage_app.lib.questions import QUESTIONS
+from coverage_app.lib.questions import STEPS as QUESTION_STEPS
 from coverage_app.lib.us_states import US_STATES
 from coverage_app.lib.vocabulary import CPT_CODES, CPT_DESCRIPTIONS, Service
 
@@ -161,12 +162,8 @@ class SubmittedClaim:
         return answers
 
 
-REQUEST_ANSWERS = (
-    "member_name", "member_id", "member_date_of_birth", "line_of_business", "member_address_line1",
-    "member_address_line2", "member_city", "member_state", "member_zip", "request_type",
-    "requesting_provider", "provider_npi", "service", "units_requested", "servicing_facility",
-    "servicing_npi", "planned_date_of_service", "urgency", "diagnosis_codes",
-)
+# The request step's questions (lib/questions.py): a SubmittedClaim has an attribute for each.
+REQUEST_ANSWERS = next(step.fields for step in QUESTION_STEPS if step.slug == "request")
 
 
 # --- reading -------------------------------------------------------------------------------------
