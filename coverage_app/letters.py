@@ -207,5 +207,13 @@ def render_letter(determination: Determination, review: Review, superseded=None)
 
 def plan_name() -> str:
     """The plan as its letters name it: the first line of the letterhead in effect today."""
-    lines = letter_text.lines(wording_in_effect(timezone.localdate())[LetterWording.Kind.LETTERHEAD])
+    text = (
+        LetterWording.objects.filter(
+            kind=LetterWording.Kind.LETTERHEAD, effective_date__isnull=False, effective_date__lte=timezone.localdate()
+        )
+        .order_by("-effective_date")
+        .values_list("text", flat=True)
+        .first()
+    )
+    lines = letter_text.lines(text or "")
     return lines[0] if lines else ""

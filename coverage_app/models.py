@@ -269,7 +269,8 @@ class Review(models.Model):
     # is caught instead of silently overwriting the first.
     revision = models.PositiveIntegerField(default=0)
 
-    history = HistoricalRecords()
+    # The submitted Bundle never changes once kept: the history need not copy it on every save.
+    history = HistoricalRecords(excluded_fields=["claim_bundle"])
 
     class Meta:
         ordering = ["due_at", "id"]

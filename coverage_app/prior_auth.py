@@ -5,13 +5,13 @@ every criterion (PlanSettings.automatic_approval); and what the plan answers abo
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from coverage_app import services
 from coverage_app.fhir.pas import SubmittedClaim
 from coverage_app.lib import questions
-from coverage_app.models import ApiClient, Determination, PlanSettings, Review, ReviewEvent
+from coverage_app.models import ApiClient, Determination, PlanSettings, Review
 
 CERTIFIED, NOT_CERTIFIED, PENDED = "A1", "A3", "A4"
 
@@ -50,12 +50,14 @@ def claim_submit(*, client: ApiClient, bundle: dict, claim: SubmittedClaim, answ
         if existing is None:
             raise
         return claim_answer(existing), False
-    if PlanSettings.objects.values_list("automatic_approval", flat=True).first() is not False:
-        services.review_approve_automatically(review=review)
-    return claim_answer(review), True
+    # Only complete answers can be approved at once; the rest wait for a nurse (A4).
+    if not questions.missing(review.answers()) and PlanSettings.objects.values_list("automatic_approval", flat=True).first():
+        approval = services.review_approve_automatically(review=review)
+        if approval is not None:
+            return ClaimAnswer(review, CERTIFIED, approval.reference_number), True
+    return ClaimAnswer(review, PENDED), True
 
 
-@transaction.atomic
 def _create(client: ApiClient, bundle: dict, claim: SubmittedClaim, answers: dict) -> Review:
     fields = claim.request_answers()
     # Only the questions the table asks given the other answers: the rest would be cleared anyway.
@@ -70,11 +72,8 @@ def _create(client: ApiClient, bundle: dict, claim: SubmittedClaim, answers: dic
         claim_bundle=bundle,
         api_client=client,
         answers_attested_by_provider=True,
+        created_how={"via": "FHIR PAS Claim/$submit", "client": client.name, "claim": claim.identifier},
         **fields,
         **clinical,
-    )
-    ReviewEvent.objects.create(
-        review=review, actor=None, action=ReviewEvent.Action.CREATED,
-        detail={"via": "FHIR PAS Claim/$submit", "client": client.name, "claim": claim.identifier},
     )
     return review

@@ -76,9 +76,12 @@ def review_create(
     line_of_business: str,
     case_number: str | None = None,
     created_by=None,
+    created_how: dict | None = None,
     **fields,
 ) -> Review:
-    """A new request in the queue, its due time set from the deadline table."""
+    """A new request in the queue, its due time set from the deadline table. `created_by` (a
+    nurse) or `created_how` (the app itself, e.g. a FHIR submission: the event's detail) records
+    the creation on its history, in the same transaction."""
     for _attempt in range(5):
         review = Review(
             case_number=case_number or new_case_number(received_at),
@@ -91,13 +94,14 @@ def review_create(
         try:
             with transaction.atomic():
                 review.save()
-                if created_by is not None:
+                if created_by is not None or created_how is not None:
                     ReviewEvent.objects.create(
-                        review=review, actor=created_by, action=ReviewEvent.Action.CREATED
+                        review=review, actor=created_by, action=ReviewEvent.Action.CREATED, detail=created_how or {}
                     )
             return review
         except IntegrityError:
-            if case_number:  # a given number that is taken is the caller's problem
+            # A given number, or a FHIR Claim already submitted, is the caller's to handle.
+            if case_number or fields.get("claim_identifier"):
                 raise
     raise IntegrityError("could not find a free case number")
 
