@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from coverage_app import selectors, workflow
 from coverage_app.form_rendering import QUESTION_RENDERER
-from coverage_app.lib import clocks, icd10, npi, questions
+from coverage_app.lib import clocks, equity, icd10, npi, questions, taglines
 from coverage_app.lib.deadlines import RequestType
 from coverage_app.lib.us_states import US_STATES
 from coverage_app.lib.questions import Kind
@@ -502,6 +502,21 @@ class ReportPeriodForm(forms.Form):
                 self.add_error("end", "Choose a period of three years or less.")
         return cleaned
 
+    @classmethod
+    def from_query(cls, query, default_days: int) -> "ReportPeriodForm":
+        """The period a report's page asked for, or the last `default_days` days to today."""
+        if "start" in query or "end" in query:
+            return cls(query)
+        today = timezone.localdate()
+        return cls({"start": (today - dt.timedelta(days=default_days - 1)).isoformat(), "end": today.isoformat()})
+
+    def moments(self) -> tuple[dt.datetime, dt.datetime]:
+        """The valid period as the moments it runs from and up to (the day after its end)."""
+        tz = timezone.get_current_timezone()
+        start = dt.datetime.combine(self.cleaned_data["start"], dt.time.min, tzinfo=tz)
+        end = dt.datetime.combine(self.cleaned_data["end"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        return start, end
+
 
 # --- The clock and documents ---------------------------------------------------------------------------
 
@@ -620,3 +635,42 @@ class ExternalReviewForm(FieldsOnly, forms.Form):
     )
     iro_name = forms.CharField(label="Independent review organization assigned", max_length=200)
     expedited = forms.BooleanField(label="Expedited external review (decided within 72 hours)", required=False)
+
+
+def _languages() -> list[tuple[str, str]]:
+    """English, then the languages of the plan's taglines, by name."""
+    return [("en", "English"), *sorted(((t.code, t.language) for t in taglines.TAGLINES.values()), key=lambda c: c[1])]
+
+
+NOT_ASKED_CHOICE = ("", "Not asked")
+DECLINED_CHOICE = (equity.DECLINED, "Declined to answer")
+
+
+class DemographicsForm(FieldsOnly, forms.Form):
+    """The member's own answers, when asked: every field optional, "Not asked" unless given."""
+
+    race_ethnicity = forms.MultipleChoiceField(
+        label="Race and ethnicity (select all that the member gives)",
+        choices=[*equity.RACE_ETHNICITY, DECLINED_CHOICE],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Leave every box empty if the member was not asked.",
+    )
+    spoken_language = forms.ChoiceField(label="Preferred spoken language", required=False)
+    written_language = forms.ChoiceField(label="Preferred written language", required=False)
+    sex = forms.ChoiceField(
+        label="Sex", choices=[NOT_ASKED_CHOICE, *equity.SEX, DECLINED_CHOICE], widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = [NOT_ASKED_CHOICE, DECLINED_CHOICE, *_languages()]
+        self.fields["spoken_language"].choices = languages
+        self.fields["written_language"].choices = languages
+
+    def clean_race_ethnicity(self):
+        given = self.cleaned_data["race_ethnicity"]
+        if equity.DECLINED in given and len(given) > 1:
+            raise forms.ValidationError("Choose categories, or \u201cDeclined to answer\u201d, not both.")
+        return given

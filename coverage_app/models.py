@@ -798,3 +798,27 @@ class ApiClient(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class MemberDemographics(models.Model):
+    """What the member said of their race and ethnicity, languages and sex, when asked: for the
+    health-equity report only (lib/equity.py). Kept apart from the review's answers, so that the
+    rules engine, the determination, the letters and the reviewers' pages never see it.
+
+    Empty means not asked; equity.DECLINED means asked and declined. Never guessed."""
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="demographics")
+    race_ethnicity = models.JSONField(default=list, blank=True)  # OMB 2024 codes, or ["declined"]
+    spoken_language = models.CharField(max_length=20, blank=True)
+    written_language = models.CharField(max_length=20, blank=True)
+    sex = models.CharField(max_length=20, blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "member demographics"
+
+    def __str__(self) -> str:
+        return f"Self-reported demographics for {self.review}"

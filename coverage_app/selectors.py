@@ -203,3 +203,65 @@ def report_rows(start, end) -> list:
         )
     )
     return [RequestRow(*row) for row in rows]
+
+
+def equity_requests(start, end) -> list:
+    """One equity.Request per request received from `start` up to (not including) `end`, with the
+    member's self-reported demographics (none recorded: not asked): one query, as report_rows.
+
+    Per request: approved by the nurse (the first determination an approval not by a medical
+    director: a nurse's, or an automatic one); sent to physician review (referred by the nurse, or
+    information not received in time); adverse (the latest determination other than an appeal's
+    approval is adverse, so a denial later overturned on appeal still counts); appealed; overturned
+    on appeal (an appeal, or the IRE or external review after it, approved: report_rows'
+    approved_on_appeal); hours from receipt to the first determination (None: not decided)."""
+    from django.utils import timezone
+
+    from coverage_app.lib import equity
+
+    first = Determination.objects.filter(review=OuterRef("pk"), supersedes__isnull=True).order_by("decided_at", "id")
+    before_appeal = Determination.objects.filter(review=OuterRef("pk"), approving_appeal__isnull=True).order_by(
+        "-decided_at", "-id"
+    )
+    referred = (ReviewEvent.Action.REFERRED, ReviewEvent.Action.INFORMATION_NOT_RECEIVED)
+    rows = (
+        Review.objects.filter(received_at__gte=start, received_at__lt=end)
+        .annotate(
+            first_decided_at=Subquery(first.values("decided_at")[:1]),
+            first_outcome=Subquery(first.values("outcome")[:1]),
+            first_role=Subquery(first.values("decider_role")[:1]),
+            outcome=Subquery(before_appeal.values("outcome")[:1]),
+            referred=Exists(ReviewEvent.objects.filter(review=OuterRef("pk"), action__in=referred)),
+            appealed=Exists(Appeal.objects.filter(review=OuterRef("pk"))),
+            approved_on_appeal=Exists(Appeal.objects.filter(review=OuterRef("pk"), approval__isnull=False)),
+        )
+        .values(
+            "line_of_business", "received_at", "member_date_of_birth", "first_decided_at", "first_outcome",
+            "first_role", "outcome", "referred", "appealed", "approved_on_appeal",
+            "demographics__race_ethnicity", "demographics__spoken_language", "demographics__written_language",
+            "demographics__sex",
+        )
+        .order_by("id")
+    )
+    tz = timezone.get_current_timezone()
+    requests = []
+    for r in rows:
+        received_on = r["received_at"].astimezone(tz).date()
+        born = r["member_date_of_birth"]
+        decided = r["first_decided_at"]
+        requests.append(equity.Request(
+            line_of_business=r["line_of_business"],
+            race_ethnicity=tuple(r["demographics__race_ethnicity"] or ()),
+            spoken_language=r["demographics__spoken_language"] or "",
+            written_language=r["demographics__written_language"] or "",
+            sex=r["demographics__sex"] or "",
+            # No date of birth yet, or an impossible one: the "not recorded" group, not a guess.
+            age_band=equity.age_band(born, received_on) if born and born <= received_on else "",
+            nurse_approved=r["first_outcome"] == Determination.Outcome.APPROVED and r["first_role"] != roles.DIRECTOR,
+            sent_to_physician=r["referred"],
+            adverse=r["outcome"] == Determination.Outcome.ADVERSE,
+            appealed=r["appealed"],
+            overturned_on_appeal=r["approved_on_appeal"],
+            hours_to_decision=None if decided is None else (decided - r["received_at"]).total_seconds() / 3600,
+        ))
+    return requests

@@ -16,7 +16,7 @@ from coverage_app.evaluation import judge, snapshot
 from coverage_app.letters import render_letter, wording_in_effect
 from coverage_app.lib import appeals, clocks, decisions, letter_text, questions, rules, uploads
 from coverage_app.lib.usdates import long_date, short_datetime
-from coverage_app.models import AccessLog, ApiClient, Appeal, Determination, Document, Letter, Notice, Review, ReviewEvent
+from coverage_app.models import AccessLog, ApiClient, Appeal, Determination, Document, Letter, MemberDemographics, Notice, Review, ReviewEvent
 from coverage_app.notices import render_notice
 from coverage_app.workflow import ReviewStateError
 
@@ -1085,3 +1085,25 @@ def api_client_revoke(*, client: ApiClient) -> ApiClient:
 def api_call_record(*, client: ApiClient, path: str, review: Review | None = None) -> None:
     """Every call to the FHIR API, under the client's name (and the review it touched)."""
     AccessLog.objects.create(api_client=client, review=review, kind=AccessLog.Kind.API, path=path[:300])
+
+
+# --- Self-reported demographics (the health-equity report only) -------------------------------
+
+
+@transaction.atomic
+def demographics_record(*, review: Review, user, race_ethnicity: list, spoken_language: str,
+                        written_language: str, sex: str) -> MemberDemographics:
+    """Record what the member said when asked, replacing what was recorded before. Only the nurse
+    the review is assigned to records them; nobody reads them back but the report, in aggregate."""
+    workflow.MOVES[workflow.ASSIGN].check_role(user)
+    if review.assigned_to_id != user.pk:
+        raise PermissionDenied("This review is assigned to another reviewer.")
+    row, _created = MemberDemographics.objects.update_or_create(
+        review=review,
+        defaults={
+            "race_ethnicity": list(race_ethnicity), "spoken_language": spoken_language,
+            "written_language": written_language, "sex": sex,
+            "recorded_at": timezone.now(), "recorded_by": user,
+        },
+    )
+    return row

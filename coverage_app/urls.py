@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.urls import path
 
-from coverage_app import views, views_appeals, views_clock, views_director, views_fhir, views_reports
+from coverage_app import views, views_appeals, views_clock, views_director, views_equity, views_fhir, views_reports
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,11 +30,14 @@ urlpatterns = [
     path("letters/<uuid:determination_id>/appeal/", views_appeals.appeal_new, name="appeal_new"),
     path("notices/<uuid:notice_id>/pdf/", views_clock.notice_pdf, name="notice_pdf"),
     path("reviews/<uuid:review_id>/decide/", views_director.review_decide, name="review_decide"),
+    path("reviews/<uuid:review_id>/demographics/", views.review_demographics, name="review_demographics"),
     path("reviews/<uuid:review_id>/<slug:step>/", views.review_step, name="review_step"),
     path("physician/queue/", views_director.physician_queue, name="physician_queue"),
     path("reports/", views_reports.report_page, name="reports"),
     path("reports/csv/", views_reports.report_csv, name="reports_csv"),
     path("reports/metrics.csv", views_reports.public_metrics_csv, name="public_metrics_csv"),
+    path("reports/equity/", views_equity.equity_report, name="equity_report"),
+    path("reports/equity.csv", views_equity.equity_csv, name="equity_csv"),
     path("letters/<uuid:determination_id>/", views_director.letter_html, name="letter_html"),
     # The FHIR API (views_fhir.py): CapabilityStatement, CRD (CDS Hooks), DTR and PAS.
     path("fhir/metadata", views_fhir.metadata, name="fhir_metadata"),

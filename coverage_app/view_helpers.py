@@ -1,6 +1,8 @@
 """What the app's view modules share: finding a review or determination, logging a look at one,
 and reading the revision a page posted."""
 
+import csv
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -64,3 +66,13 @@ def render_issued(request: HttpRequest, *, title: str, reference: str, html: str
         "back_label": back_label,
     }
     return render(request, "coverage_app/issued_view.html", ctx)
+
+
+def csv_download(filename: str, rows) -> HttpResponse:
+    """Rows as a CSV file the browser saves under `filename`."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    for row in rows:
+        writer.writerow(row)
+    return response

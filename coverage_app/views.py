@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from coverage_app import evaluation, roles, selectors, services, workflow
-from coverage_app.forms import STEP_FORMS, NotesForm, RequestForm, add_service_error
+from coverage_app.forms import STEP_FORMS, DemographicsForm, NotesForm, RequestForm, add_service_error
 from coverage_app.lib import clocks, questions, rules
-from coverage_app.models import Review
+from coverage_app.models import MemberDemographics, Review
 from coverage_app.paging import CappedPaginator
 from coverage_app.presenters import answers_by_step, queue_rows
 from coverage_app.view_helpers import QUEUE_PAGE_SIZE, REVIEWERS, log_access, posted_revision, review_or_404
@@ -331,3 +331,21 @@ def review_summary(request: HttpRequest, review_id) -> HttpResponse:
 def bench_floor(request: HttpRequest) -> HttpResponse:
     """The framework's floor for `make bench`: a logged-in user, a trivial template, nothing else."""
     return render(request, "bench_floor.html", {"name": request.user.get_username()})
+
+
+@roles.role_required(roles.NURSE)
+def review_demographics(request: HttpRequest, review_id) -> HttpResponse:
+    """The member's self-reported race and ethnicity, languages and sex, for the health-equity
+    report. Written, never shown back: reviewers' pages do not show them (only policy staff see
+    them, in aggregate), so the form always opens empty and saving replaces what was recorded."""
+    review = review_or_404(review_id)
+    if review.assigned_to_id != request.user.pk:
+        return _editable_or_redirect(request, review) or redirect("review_detail", review_id=review.public_id)
+    form = DemographicsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.demographics_record(review=review, user=request.user, **form.cleaned_data)
+        messages.success(request, "The member's answers were recorded. They are not shown on any review page.")
+        return redirect("review_detail", review_id=review.public_id)
+    recorded = MemberDemographics.objects.filter(review=review).values("recorded_at", "recorded_by__first_name",
+                                                                       "recorded_by__last_name").first()
+    return render(request, "coverage_app/demographics.html", {"form": form, "review": review, "recorded": recorded})

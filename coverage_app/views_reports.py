@@ -1,8 +1,5 @@
 """Prior-authorization reports for policy staff: on a page and as CSV."""
 
-import csv
-import datetime as dt
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +8,7 @@ from coverage_app import roles, selectors
 from coverage_app.forms import ReportPeriodForm
 from coverage_app.lib import deadlines, reports
 from coverage_app.models import Review
+from coverage_app.view_helpers import csv_download
 
 SERVICE_NAMES = {
     "dli": "DLI (CPT 38242)",
@@ -26,19 +24,11 @@ GROUP_NAMES = {
 
 
 def _period(request: HttpRequest) -> ReportPeriodForm:
-    today = timezone.localdate()
-    data = request.GET if "start" in request.GET or "end" in request.GET else {
-        "start": (today - dt.timedelta(days=29)).isoformat(),
-        "end": today.isoformat(),
-    }
-    return ReportPeriodForm(data)
+    return ReportPeriodForm.from_query(request.GET, default_days=30)
 
 
 def _rows(form: ReportPeriodForm) -> list[reports.RequestRow]:
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(form.cleaned_data["start"], dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(form.cleaned_data["end"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    return selectors.report_rows(start, end)
+    return selectors.report_rows(*form.moments())
 
 
 def _build(form: ReportPeriodForm) -> reports.Report:
@@ -78,13 +68,8 @@ def report_csv(request: HttpRequest) -> HttpResponse:
     form = _period(request)
     if not form.is_valid():
         return report_page(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"prior-authorizations-{form.cleaned_data['start']}-to-{form.cleaned_data['end']}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    for row in reports.as_csv_rows(_build(form), SERVICE_NAMES, GROUP_NAMES):
-        writer.writerow(row)
-    return response
+    return csv_download(name, reports.as_csv_rows(_build(form), SERVICE_NAMES, GROUP_NAMES))
 
 
 @roles.role_required(roles.POLICY_STAFF)
@@ -94,11 +79,6 @@ def public_metrics_csv(request: HttpRequest) -> HttpResponse:
     form = _period(request)
     if not form.is_valid():
         return report_page(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"prior-authorization-metrics-{form.cleaned_data['start']}-to-{form.cleaned_data['end']}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
     metrics = reports.public_metrics(_rows(form), timezone.get_current_timezone())
-    for row in reports.public_metrics_csv_rows(metrics, LINE_NAMES):
-        writer.writerow(row)
-    return response
+    return csv_download(name, reports.public_metrics_csv_rows(metrics, LINE_NAMES))

@@ -216,3 +216,23 @@ def test_the_reports_read_and_download_for_the_dates_on_the_form(page, seeded, d
         page.get_by_role("button", name="Download CSV").click()
     assert (today - dt.timedelta(days=35)).isoformat() in download.value.suggested_filename
     page.shots("reports")
+    page.get_by_role("link", name="health equity report").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Health equity")
+    expect(page.locator("svg[role=img]").first).to_be_visible()
+    page.shots("equity")
+
+
+def test_the_nurse_records_self_reported_demographics_that_no_page_shows_back(page, browser_nurse, make_live_review):
+    review = make_live_review(status="in_review", assigned_to=browser_nurse)
+    log_in(page)
+    page.goto(f"/reviews/{review.public_id}/")
+    page.get_by_role("link", name="Record the member's self-reported demographics").click()
+    page.get_by_label("White").check()
+    page.get_by_label("Declined to answer").first.check()
+    page.get_by_role("button", name="Record the member's answers").click()
+    expect(page.locator("#div_id_race_ethnicity")).to_contain_text("not both")
+    page.get_by_label("Declined to answer").first.uncheck()
+    page.get_by_label("Preferred spoken language").select_option(label="Spanish")
+    page.get_by_role("button", name="Record the member's answers").click()
+    expect(page.get_by_role("status")).to_contain_text("not shown on any review page")
+    expect(page.get_by_text("White")).to_have_count(0)
