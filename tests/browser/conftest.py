@@ -84,6 +84,13 @@ def make_page(browser, live_server, output_dir, javascript: bool = True, **optio
         java_script_enabled=javascript, base_url=live_server.url, bypass_csp=True, **options
     )
     context.set_default_timeout(10_000)
+    # No transitions: axe may check a page while the mouse is on a button, and must not sample its
+    # colours halfway between two states.
+    context.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => { const s = document.createElement('style');"
+        " s.textContent = '*, *::before, *::after { transition: none !important; animation: none !important; }';"
+        " document.head.appendChild(s); });"
+    )
     page = context.new_page()
     return context, page, Shots(page, output_dir)
 
