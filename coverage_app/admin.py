@@ -1,6 +1,8 @@
 """The admin site: policy staff's workplace for the policy, its versions and the letter wording,
 and a read-only window on reviews, determinations and who looked at them."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -90,14 +92,13 @@ class VersionedAdmin(HistoryAdmin):
 
     actions = ["new_version_from_this"]
     change_form_template = "admin/coverage_app/version_change_form.html"
-    same = ""  # the field the versions of one thing share: a policy version's policy, a wording's kind
-    locked_reason = staticmethod(lambda obj: None)
-    copy = staticmethod(lambda obj: obj)
-    predecessor = staticmethod(lambda obj: None)
-    changes = staticmethod(lambda draft, old: [])
-
-    def publish(self, obj, effective_date, user):
-        raise NotImplementedError
+    # Each subclass sets these from policy_versions (no silent defaults: a missing one fails loudly).
+    same: str  # the field the versions of one thing share: a policy version's policy, a wording's kind
+    locked_reason: Callable  # (obj) -> why it can no longer be edited, or None
+    copy: Callable  # (obj) -> a new draft from it
+    predecessor: Callable  # (draft) -> the published version it would follow
+    changes: Callable  # (draft, old) -> policy_versions.Change list
+    publish: Callable  # a method: (obj, effective_date, user) -> the published version
 
     def get_queryset(self, request):
         current = policy_versions.in_effect_date_subquery(self.model, self.same, timezone.localdate())
