@@ -15,6 +15,10 @@ from coverage_app.models import ApiClient, Determination, PlanSettings, Review
 
 CERTIFIED, NOT_CERTIFIED, PENDED = "A1", "A3", "A4"
 
+class ClaimOfAnotherClient(Exception):
+    """A Claim identifier another client submitted: its answer is that client's alone."""
+
+
 @dataclass(frozen=True)
 class ClaimAnswer:
     review: Review
@@ -40,15 +44,16 @@ def claim_answer(review: Review) -> ClaimAnswer:
 def claim_submit(*, client: ApiClient, bundle: dict, claim: SubmittedClaim, answers: dict) -> tuple[ClaimAnswer, bool]:
     """The review for `claim` (a new one, or the one an earlier submission of the same Claim
     identifier made) and its answer; True when it was made now."""
-    existing = Review.objects.filter(claim_identifier=claim.identifier).first()
-    if existing is not None:
-        return claim_answer(existing), False
     try:
         review = _create(client, bundle, claim, answers)
-    except IntegrityError:  # the same Claim, submitted twice at once: the other call made it
+    except IntegrityError:
+        # The Claim identifier is unique in the database: a resubmission (or two at once) finds the
+        # review the first made. Trying the insert first spares every new claim a lookup.
         existing = Review.objects.filter(claim_identifier=claim.identifier).first()
         if existing is None:
             raise
+        if existing.api_client_id != client.pk:
+            raise ClaimOfAnotherClient(claim.identifier) from None
         return claim_answer(existing), False
     # Only complete answers can be approved at once; the rest wait for a nurse (A4).
     if not questions.missing(review.answers()) and PlanSettings.objects.values_list("automatic_approval", flat=True).first():

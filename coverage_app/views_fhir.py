@@ -168,10 +168,15 @@ def claim_submit(request: HttpRequest) -> HttpResponse:
     answers = {}
     if claim.questionnaire_response is not None:
         answers = questionnaire.answers_from_response(
-            claim.questionnaire_response, claim.questionnaire_response_path, canonical=questionnaire_canonical(request)
+            claim.questionnaire_response, claim.questionnaire_response_path, canonical=questionnaire_canonical(request),
+            validated=True,  # with its Bundle, by parse_submit
         )
     _check_service(claim, answers)
-    answer, _created = prior_auth.claim_submit(client=request.api_client, bundle=bundle, claim=claim, answers=answers)
+    try:
+        answer, _created = prior_auth.claim_submit(client=request.api_client, bundle=bundle, claim=claim, answers=answers)
+    except prior_auth.ClaimOfAnotherClient:
+        raise FhirError.one("duplicate", "Another client has submitted a Claim with this identifier; use an identifier of your own.",
+                            f"{claim.claim_path}.identifier[0]", status=409) from None
     return _claim_response(request, claim, answer)
 
 

@@ -239,6 +239,16 @@ def test_it_refuses_an_unknown_resource_type(dli):
     assert expressions(dli) == ["Bundle.entry[9].resource.resourceType"]
 
 
+def test_it_names_an_unknown_resource_type_however_deep(dli):
+    claim_of(dli)["contained"] = [{"resourceType": "Patient", "id": "p"}, {"resourceType": "Paperwork", "id": "x"}]
+    assert expressions(dli) == ["Bundle.entry[0].resource.contained[1].resourceType"]
+
+
+def test_it_refuses_an_entry_without_a_resource_type(dli):
+    del dli["entry"][9]["resource"]["resourceType"]
+    assert expressions(dli) == ["Bundle.entry[9].resource.resourceType"]
+
+
 def test_it_refuses_a_bundle_without_a_claim(dli):
     dli["entry"] = dli["entry"][1:]
     assert expressions(dli) == ["Bundle.entry"]

@@ -67,6 +67,17 @@ def test_the_same_claim_submitted_twice_gets_the_same_answer_and_one_review(ehr)
     assert first["entry"][0]["resource"]["preAuthRef"] == second["entry"][0]["resource"]["preAuthRef"]
 
 
+def test_a_claim_identifier_another_client_submitted_gets_409_and_reveals_nothing(ehr, client):
+    first = ehr.post("/fhir/Claim/$submit", dli_request())
+    _other, token = services.api_client_create(name="Lakeside EHR")
+    r = Ehr(client, token).post("/fhir/Claim/$submit", dli_request())
+    assert r.status_code == 409
+    issue = r.json()["issue"][0]
+    assert (issue["code"], issue["expression"]) == ("duplicate", ["Bundle.entry[0].resource.identifier[0]"])
+    assert first.json()["entry"][0]["resource"]["preAuthRef"] not in r.content.decode()
+    assert Review.objects.count() == 1 and Determination.objects.count() == 1
+
+
 def test_an_unmet_criterion_pends_for_a_nurse_and_never_denies(ehr):
     r = ehr.post("/fhir/Claim/$submit", dli_request(transplant_type=coding("autologous"), same_donor=None))
     assert review_action(r.json()) == "A4"

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import math
 import re
 import uuid
@@ -140,6 +141,7 @@ class SubmittedClaim:
     # What the response echoes (PAS: "the same fullUrl and resource identifiers").
     claim_full_url: str
     claim_id: str  # "" when the Claim has no id
+    claim_path: str  # FHIRPath of the Claim in the Bundle: "Bundle.entry[0].resource"
     claim_identifier: dict = field(repr=False)  # Claim.identifier[0] as sent: {"system", "value"}
     claim_type: dict = field(repr=False)  # Claim.type
     item_sequence: int  # Claim.item[0].sequence, echoed as ClaimResponse.item.itemSequence
@@ -264,25 +266,33 @@ def _read_claim_bundle(bundle: dict) -> tuple["_Reader", int]:
             else "The body has no resourceType: it must be a Bundle (the PAS Request Bundle).",
             "Bundle",
         )
-    # fhir.resources answers an unknown resourceType with a KeyError, not a validation error.
-    unknown = [
+    no_type = [
         Issue("required", "This entry's resource has no resourceType.", f"Bundle.entry[{i}].resource.resourceType")
         for i, e in enumerate(bundle.get("entry") or [])
         if isinstance(e, dict) and isinstance(e.get("resource"), dict) and "resourceType" not in e["resource"]
-    ] + [
-        Issue("invalid", f"{kind!r} is not a FHIR R4 resource type.", f"{path}.resourceType")
-        for path, kind in _resource_types(bundle, "Bundle") if not _is_resource_type(kind)
     ]
-    if unknown:
-        raise FhirError(unknown)
+    if no_type:
+        raise FhirError(no_type)
     try:
         Bundle.model_validate(bundle)
     except pydantic.ValidationError as error:
         raise from_validation_error("Bundle", error) from None
+    except KeyError:
+        # fhir.resources answers an unknown resourceType with a KeyError, not a validation error:
+        # only then is the Bundle walked to name each one.
+        unknown = [
+            Issue("invalid", f"{kind!r} is not a FHIR R4 resource type.", f"{path}.resourceType")
+            for path, kind in _resource_types(bundle, "Bundle") if not _is_resource_type(kind)
+        ]
+        if not unknown:
+            raise
+        raise FhirError(unknown) from None
 
     r = _Reader(bundle)
-    for path in _nul_paths(bundle, "Bundle"):
-        r.issue("invalid", "This text holds a NUL character, which cannot be stored.", path)
+    # JSON writes NUL as \u0000: one pass in C spares the walk for the Bundles that hold none.
+    if "\\u0000" in json.dumps(bundle):
+        for path in _nul_paths(bundle, "Bundle"):
+            r.issue("invalid", "This text holds a NUL character, which cannot be stored.", path)
     if bundle.get("type") != "collection":
         r.issue("invalid", f"A PAS Request Bundle is of type collection, not {bundle.get('type')!r}.", "Bundle.type")
     for i, entry in enumerate(r.entries):
@@ -365,6 +375,7 @@ def parse_submit(bundle: dict) -> SubmittedClaim:
         questionnaire_response_path=qr_path,
         claim_full_url=r.entries[c]["fullUrl"],
         claim_id=claim.get("id") or "",
+        claim_path=cp,
         claim_identifier=copy.deepcopy(claim_identifier),
         claim_type=copy.deepcopy(claim["type"]),
         item_sequence=item_sequence,

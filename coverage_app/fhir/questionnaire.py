@@ -352,19 +352,22 @@ def _draft_response(canonical: str, coverage: dict | None, orders: list[dict]) -
 # --- Answers read back -----------------------------------------------------------------------------
 
 
-def answers_from_response(qr: dict, expression_root: str = "QuestionnaireResponse", *, canonical: str | None = None) -> dict:
+def answers_from_response(qr: dict, expression_root: str = "QuestionnaireResponse", *, canonical: str | None = None,
+                          validated: bool = False) -> dict:
     """The answers of a QuestionnaireResponse to this Questionnaire, keyed and valued as the web
     form's (lib/questions.py): bool, datetime.date, Decimal, int, str, a choice's code, a list of
     codes; transplant_type becomes had_transplant (+ transplant_type). Unanswered items are absent:
     completeness is the caller's business. `expression_root` is the FHIRPath of the response in the
     caller's document ("Bundle.entry[3].resource"); each problem raises as one Issue whose
-    expression builds on it. `canonical`: the Questionnaire's url, if the caller knows it."""
+    expression builds on it. `canonical`: the Questionnaire's url, if the caller knows it.
+    `validated`: the caller has validated it as FHIR R4 already (inside its Bundle)."""
     if not isinstance(qr, dict) or qr.get("resourceType") != "QuestionnaireResponse":
         raise FhirError.one("invalid", "Expected a QuestionnaireResponse.", expression_root)
-    try:
-        QuestionnaireResponse.model_validate(qr)
-    except ValidationError as e:
-        raise from_validation_error(expression_root, e) from None
+    if not validated:
+        try:
+            QuestionnaireResponse.model_validate(qr)
+        except ValidationError as e:
+            raise from_validation_error(expression_root, e) from None
     issues: list[Issue] = []
     if not qr.get("questionnaire"):
         issues.append(Issue("required", f"The response must name its questionnaire, {QUESTIONNAIRE_ID}.", f"{expression_root}.questionnaire"))
