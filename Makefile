@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test loadtest bench venv clean
+.PHONY: run test loadtest faulttest bench venv clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -29,6 +29,13 @@ test: venv
 loadtest: venv
 	@url=$$(REQUIRE_POSTGRES=1 scripts/ensure-postgres) && \
 	  DATABASE_URL="$$url" $(PY) scripts/loadtest.py --profile both $(LOADTEST_ARGS)
+
+# 20 simulated reviewers while faults strike, each in its own phase: PostgreSQL restarted, PostgreSQL
+# down for 10 s, a gunicorn worker SIGKILLed and the gunicorn master SIGTERMed during approvals;
+# fails on any 500, a 503 without Retry-After, or a finished review lost, doubled or without its one
+# letter. Needs no DATABASE_URL: it runs a private PostgreSQL of its own. CI: FAULTTEST_ARGS=--quick.
+faulttest: venv
+	$(PY) scripts/faulttest.py $(FAULTTEST_ARGS)
 
 # Ratios against the framework's floor, with 100,000 reviews; writes bench/results.json.
 bench: venv

@@ -68,11 +68,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probes, /healthz and /readyz, whatever the host or scheme.
+    "coverage_app.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After whitenoise, so static files keep their cache headers; every other response is no-store.
     "coverage_app.middleware.NoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's, keeping the view's answer when only the session's save meets a database outage.
+    "coverage_app.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +138,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.getenv("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=envint("DB_CONN_MAX_AGE", "60"),
+        # A connection kept from an earlier request is tried before reuse: after PostgreSQL
+        # restarts (a failover, an upgrade) the first request on each worker reconnects, not 500s.
+        conn_health_checks=True,
     )
 }
 # Every request in one transaction would hide partial writes from reviewers; services own theirs.
@@ -144,6 +150,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # nurses approving one review at once then meet the edit-conflict check, not "database is
     # locked" (SQLite refuses a reader's upgrade to writer at once, whatever the timeout).
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+else:
+    # A database that does not answer holds a worker this long at most, then the page says 503.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", envint("DB_CONNECT_TIMEOUT", "5"))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -249,6 +258,14 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A database outage is logged once when it starts and once when it ends (coverage_app.db_outage),
+    # not as one "Service Unavailable" line per request.
+    "filters": {"not_the_outage": {"()": "coverage_app.db_outage.NotTheOutage"}},
+    # Each line says when and which process: gunicorn's workers share one log.
+    "formatters": {"timed": {
+        "format": "%(asctime)s %(levelname)s [pid %(process)d] %(name)s: %(message)s", "datefmt": "%Y-%m-%d %H:%M:%S%z",
+    }},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
+    "loggers": {"django.request": {"filters": ["not_the_outage"]}},
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "WARNING")},
 }

@@ -19,3 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("coverage_app.urls")),
 ]
+
+# An unreachable database is answered 503 (Retry-After), anything else with the 500 page.
+handler500 = "coverage_app.views_ops.server_error"

@@ -7,6 +7,13 @@ class CoverageAppConfig(AppConfig):
     name = "coverage_app"
     verbose_name = "Coverage review"
 
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from coverage_app.db_outage import outage
+
+        connection_created.connect(outage.reconnected, dispatch_uid="coverage_app.db_outage")
+
 
 class CoverageAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin, whose `admin.site` is coverage_app.admin_site.CoverageAdminSite."""

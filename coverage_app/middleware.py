@@ -1,6 +1,11 @@
 """Middleware for the whole site."""
 
+from django.contrib.sessions import middleware as sessions
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.shortcuts import render
+
+from coverage_app import views_ops
+from coverage_app.db_outage import outage, unreachable_in
 from django.utils.cache import add_never_cache_headers
 
 
@@ -37,3 +42,35 @@ class RefuseNulMiddleware:
         ):
             return render(request, "400.html", {"problem": "nul"}, status=400)
         return self.get_response(request)
+
+
+class ProbeMiddleware:
+    """Answer /healthz and /readyz first, before anything that could redirect them (HTTPS), refuse
+    them (ALLOWED_HOSTS: a probe calls a pod by its address) or touch the database (sessions).
+    Neither needs a login; neither says anything about a member."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path == "/healthz":
+            return views_ops.healthz()
+        if request.path == "/readyz":
+            return views_ops.readyz(request)
+        return self.get_response(request)
+
+
+class SessionMiddleware(sessions.SessionMiddleware):
+    """Django's, but when the database goes away between the view and the session's save (every
+    request refreshes the 30-minute idle clock), the view's answer stands: its work is committed,
+    and only the clock's refresh is lost. Django would answer 400, "session interrupted"."""
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except SessionInterrupted as e:
+            cause = unreachable_in(e)
+            if cause is None:
+                raise
+            outage.seen(cause, turned_away=False)
+            return response

@@ -25,6 +25,29 @@ def django_db_setup(django_db_setup, django_db_blocker):
             connection.close()  # the setting applies to new connections
 
 
+@pytest.fixture
+def seeded(transactional_db):
+    """Tests on committed data (transactional_db: live servers, outages, backups) flush the database
+    after each test; put back what migrations load."""
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("coverage_app.migrations.0002_groups").create_groups(apps, None)
+    # Policy staff's later permissions, as the migrations grant them.
+    importlib.import_module("coverage_app.migrations.0007_policy_staff_letter_permissions").grant(apps, None)
+    importlib.import_module("coverage_app.migrations.0010_policy_staff_audit_permissions").grant(apps, None)
+    importlib.import_module("coverage_app.migrations.0003_policy_0261").load_policy(apps, None)
+    importlib.import_module(
+        "coverage_app.migrations.0006_letter_wording_and_frozen_determinations"
+    ).load_wording(apps, None)
+    importlib.import_module("coverage_app.migrations.0018_clocks_notices_documents_and_letter_elements").load(
+        apps, None
+    )
+    importlib.import_module("coverage_app.migrations.0019_appeals").create_group(apps, None)
+    importlib.import_module("coverage_app.migrations.0022_fhir_api_clients_and_pas_requests").grant(apps, None)
+
+
 @pytest.fixture(scope="session")
 def wording() -> dict[str, rules.CriterionWording]:
     """The criteria wording of version 2024-05-15, straight from the data file the migration loads."""

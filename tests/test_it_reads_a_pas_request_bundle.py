@@ -239,6 +239,12 @@ def test_it_refuses_an_unknown_resource_type(dli):
     assert expressions(dli) == ["Bundle.entry[9].resource.resourceType"]
 
 
+@pytest.mark.parametrize("kind", [None, 7, ["Patient"]])
+def test_it_refuses_a_resource_type_that_is_not_text(dli, kind):
+    dli["entry"][0]["resource"]["resourceType"] = kind
+    assert expressions(dli) == ["Bundle.entry[0].resource.resourceType"]
+
+
 def test_it_names_an_unknown_resource_type_however_deep(dli):
     claim_of(dli)["contained"] = [{"resourceType": "Patient", "id": "p"}, {"resourceType": "Paperwork", "id": "x"}]
     assert expressions(dli) == ["Bundle.entry[0].resource.contained[1].resourceType"]

@@ -277,9 +277,9 @@ def _read_claim_bundle(bundle: dict) -> tuple["_Reader", int]:
         Bundle.model_validate(bundle)
     except pydantic.ValidationError as error:
         raise from_validation_error("Bundle", error) from None
-    except KeyError:
-        # fhir.resources answers an unknown resourceType with a KeyError, not a validation error:
-        # only then is the Bundle walked to name each one.
+    except (KeyError, TypeError):
+        # fhir.resources answers an unknown resourceType with a KeyError (one that is not text,
+        # with a TypeError), not a validation error: only then is the Bundle walked to name each.
         unknown = [
             Issue("invalid", f"{kind!r} is not a FHIR R4 resource type.", f"{path}.resourceType")
             for path, kind in _resource_types(bundle, "Bundle") if not _is_resource_type(kind)
