@@ -48,6 +48,27 @@ def seeded(transactional_db):
     importlib.import_module("coverage_app.migrations.0022_fhir_api_clients_and_pas_requests").grant(apps, None)
 
 
+@pytest.fixture
+def take_database_down(monkeypatch):
+    """Call it to point the app's connection at a port where nothing listens (connection refused),
+    as when PostgreSQL is down; the connection is put back afterwards. Needs transactional_db."""
+    import socket
+
+    from django.db import connection
+
+    def take_down():
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            closed_port = s.getsockname()[1]
+        connection.close()
+        monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
+        monkeypatch.setitem(connection.settings_dict, "PORT", closed_port)
+
+    yield take_down
+    connection.close()
+    monkeypatch.undo()
+
+
 @pytest.fixture(scope="session")
 def wording() -> dict[str, rules.CriterionWording]:
     """The criteria wording of version 2024-05-15, straight from the data file the migration loads."""

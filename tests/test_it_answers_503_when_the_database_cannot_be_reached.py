@@ -3,7 +3,6 @@ nothing was saved; the log says why once, not once per request, and says when it
 other database error is still a bug: the 500 page, logged in full."""
 
 import logging
-import socket
 
 import pytest
 from django.db import IntegrityError, connection
@@ -24,23 +23,6 @@ def no_outage_before(client):
     client.raise_request_exception = False  # the test client would raise what the handler answered
     yield
     outage.since, outage.turned_away = None, 0
-
-
-@pytest.fixture
-def take_database_down(monkeypatch):
-    """Points the app's connection at a port where nothing listens: connection refused."""
-
-    def take_down():
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            closed_port = s.getsockname()[1]
-        connection.close()
-        monkeypatch.setitem(connection.settings_dict, "HOST", "127.0.0.1")
-        monkeypatch.setitem(connection.settings_dict, "PORT", closed_port)
-
-    yield take_down
-    connection.close()
-    monkeypatch.undo()
 
 
 def outage_lines(caplog):
