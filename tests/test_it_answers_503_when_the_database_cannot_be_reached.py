@@ -40,7 +40,7 @@ def test_it_answers_503_with_retry_after_when_postgresql_is_down(client, seeded,
         assert "<title>Service briefly unavailable · Policy 0261 review</title>" in text
         assert "nothing you sent with this request was saved" in text
         assert "Traceback" not in text and "OperationalError" not in text
-        assert 'href="/static/css/app.css"' in text or "app." in text  # the app's own look
+        assert 'css/app.' in text and "Coverage review</a>" in text  # the app's own look and bar
     # One line for the two requests, naming the cause; nothing from django.request.
     [line] = outage_lines(caplog)
     assert line.levelname == "ERROR" and "The database cannot be reached (OperationalError" in line.getMessage()
