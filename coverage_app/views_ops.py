@@ -11,6 +11,8 @@ from django.template import loader
 from django.views import defaults
 
 from coverage_app.db_outage import RETRY_AFTER_SECONDS, is_unreachable, outage
+from coverage_app.fhir.outcome import Issue, operation_outcome
+from coverage_app.views_fhir import fhir_json
 
 API_PREFIXES = ("/fhir/", "/cds-services")
 
@@ -24,9 +26,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
         outage.seen(exc)
     request.database_unreachable = True  # db_outage.NotTheOutage keeps it out of django.request's log
     if request.path.startswith(API_PREFIXES):
-        from coverage_app.fhir.outcome import Issue, operation_outcome
-        from coverage_app.views_fhir import fhir_json
-
         response = fhir_json(operation_outcome([Issue(
             "transient", "The service is briefly unavailable and nothing was saved; send the request again in a minute.",
         )]), status=503)

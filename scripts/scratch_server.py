@@ -263,11 +263,8 @@ class GunicornServer:
         started = time.monotonic()
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                # No control socket: as root, every gunicorn 27 on the machine would share
-                # /root/.gunicorn/gunicorn.ctl, and the ones this test kills and restarts would
-                # take it from anyone else's.
                 [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(self.workers),
-                 "--bind", f"127.0.0.1:{self.port}", "--no-control-socket"],
+                 "--bind", f"127.0.0.1:{self.port}"],
                 cwd=PROJECT, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             )
         deadline = started + timeout
